@@ -1,0 +1,15 @@
+//! The pure domain of the portal federation: tenants, items, validation, Vietnamese text and
+//! HTML sanitising.
+//!
+//! This crate does no I/O (no files, network, database or clock): every function takes what it
+//! needs as arguments, so the rules here are the same for the hub's gRPC and HTTP front ends and
+//! are tested without any of them.
+
+pub mod front_matter;
+pub mod item;
+pub mod render;
+pub mod tenant;
+pub mod text;
+
+pub use item::{FieldError, ItemDraft, NormalizedItem, PublicationState, ProvinceReview};
+pub use tenant::{TenantKind, validate_slug};

@@ -1,0 +1,80 @@
+//! Text normalisation: Unicode NFC (TCVN 6909:2011) and removal of invisible characters that can
+//! disguise a text (bidi overrides, zero-width characters, controls).
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Bidirectional control characters: never legitimate in Vietnamese or English text and the
+/// classic way to make a displayed name differ from its bytes.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Zero-width and other invisible format characters (ZWJ is kept: emoji sequences need it).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+}
+
+/// Normalises a single-line field (names, titles): NFC, no controls or invisible characters,
+/// runs of whitespace collapsed to one space, trimmed.
+pub fn normalize_line(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.nfc() {
+        if c.is_whitespace() || c.is_control() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if is_bidi_control(c) || is_invisible(c) {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Normalises multi-line text (bodies, summaries): NFC, line endings as `\n`, tabs and newlines
+/// kept, other controls and invisible characters removed, trailing whitespace trimmed.
+pub fn normalize_block(input: &str) -> String {
+    let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::with_capacity(unified.len());
+    for c in unified.nfc() {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) || is_invisible(c) {
+            continue;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decomposed_vietnamese_becomes_nfc() {
+        // "Bến Tre" with the e, circumflex and acute as separate code points.
+        let decomposed = "B\u{0065}\u{0302}\u{0301}n Tre";
+        assert_eq!(normalize_line(decomposed), "Bến Tre");
+        assert_eq!(normalize_line(decomposed).chars().count(), 7);
+    }
+
+    #[test]
+    fn bidi_and_zero_width_are_removed() {
+        assert_eq!(
+            normalize_line("Sở\u{202E} Tài\u{200B} chính\u{2066}"),
+            "Sở Tài chính"
+        );
+    }
+
+    #[test]
+    fn whitespace_collapses_in_lines_but_not_blocks() {
+        assert_eq!(normalize_line("  Ủy   ban\tnhân\ndân  "), "Ủy ban nhân dân");
+        assert_eq!(normalize_block("a\r\n\r\nb\u{0007}  \n"), "a\n\nb");
+    }
+}
