@@ -49,7 +49,10 @@ pub fn parse_date_ms(s: &str) -> Option<i64> {
     let tz = FixedOffset::east_opt(VN_OFFSET_SECS)?;
     for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-            return tz.from_local_datetime(&n).single().map(|d| d.timestamp_millis());
+            return tz
+                .from_local_datetime(&n)
+                .single()
+                .map(|d| d.timestamp_millis());
         }
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
@@ -96,10 +99,11 @@ pub fn parse_item_file(text: &str, default_id: &str) -> Result<ItemDraft, FrontM
             })?
         }
     } else {
-        let mut table: toml::Table = toml::from_str(block).map_err(|e| FrontMatterError::Syntax {
-            format,
-            message: e.to_string(),
-        })?;
+        let mut table: toml::Table =
+            toml::from_str(block).map_err(|e| FrontMatterError::Syntax {
+                format,
+                message: e.to_string(),
+            })?;
         // TOML has a native date type; the struct wants its text.
         if let Some(toml::Value::Datetime(dt)) = table.get("published_at") {
             let s = dt.to_string();
@@ -162,7 +166,10 @@ mod tests {
 
     #[test]
     fn broken_files_say_why() {
-        assert_eq!(parse_item_file("no fm", "x"), Err(FrontMatterError::Missing));
+        assert_eq!(
+            parse_item_file("no fm", "x"),
+            Err(FrontMatterError::Missing)
+        );
         assert_eq!(
             parse_item_file("---\ntitle: a\n", "x"),
             Err(FrontMatterError::Unclosed)

@@ -119,7 +119,10 @@ pub fn validate_item_id(id: &str) -> Result<(), FieldError> {
         return Err(FieldError::new("id", "is required"));
     }
     if id.len() > MAX_ID {
-        return Err(FieldError::new("id", format!("is longer than {MAX_ID} characters")));
+        return Err(FieldError::new(
+            "id",
+            format!("is longer than {MAX_ID} characters"),
+        ));
     }
     if !id
         .bytes()

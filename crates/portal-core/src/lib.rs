@@ -11,5 +11,5 @@ pub mod render;
 pub mod tenant;
 pub mod text;
 
-pub use item::{FieldError, ItemDraft, NormalizedItem, PublicationState, ProvinceReview};
+pub use item::{FieldError, ItemDraft, NormalizedItem, ProvinceReview, PublicationState};
 pub use tenant::{TenantKind, validate_slug};

@@ -11,7 +11,10 @@ fn is_bidi_control(c: char) -> bool {
 
 /// Zero-width and other invisible format characters (ZWJ is kept: emoji sequences need it).
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}'
+    )
 }
 
 /// Normalises a single-line field (names, titles): NFC, no controls or invisible characters,

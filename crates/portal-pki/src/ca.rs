@@ -104,7 +104,10 @@ impl CertificateAuthority {
     ) -> Result<ServerCertificate> {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::default();
-        let first = names.first().cloned().unwrap_or_else(|| "portal-hub".into());
+        let first = names
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "portal-hub".into());
         params.distinguished_name.push(DnType::CommonName, first);
         for name in names {
             let san = match name.parse::<std::net::IpAddr>() {
@@ -140,10 +143,9 @@ impl CertificateAuthority {
         now: i64,
         validity_secs: i64,
     ) -> Result<IssuedCertificate> {
-        let csr = CertificateSigningRequestParams::from_der(&CertificateSigningRequestDer::from(
-            csr_der,
-        ))
-        .map_err(|e| PkiError::InvalidCsr(e.to_string()))?;
+        let csr =
+            CertificateSigningRequestParams::from_der(&CertificateSigningRequestDer::from(csr_der))
+                .map_err(|e| PkiError::InvalidCsr(e.to_string()))?;
         let mut params = CertificateParams::default();
         params
             .distinguished_name

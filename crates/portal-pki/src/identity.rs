@@ -64,8 +64,8 @@ pub struct PeerCertificate {
 /// hub CA. Exactly one URI SAN is allowed.
 pub fn peer_certificate_from_der(der: &[u8]) -> Result<PeerCertificate> {
     use x509_parser::prelude::*;
-    let (_, cert) = X509Certificate::from_der(der)
-        .map_err(|e| PkiError::InvalidCertificate(e.to_string()))?;
+    let (_, cert) =
+        X509Certificate::from_der(der).map_err(|e| PkiError::InvalidCertificate(e.to_string()))?;
     let mut uris = Vec::new();
     if let Ok(Some(san)) = cert.subject_alternative_name() {
         for name in &san.value.general_names {

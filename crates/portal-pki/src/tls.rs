@@ -35,7 +35,10 @@ pub fn server_tls_config(
         .with_safe_default_protocol_versions()
         .map_err(|e| PkiError::Tls(e.to_string()))?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(certs_from_pem(server_cert_pem)?, key_from_pem(server_key_pem)?)
+        .with_single_cert(
+            certs_from_pem(server_cert_pem)?,
+            key_from_pem(server_key_pem)?,
+        )
         .map_err(|e| PkiError::Tls(e.to_string()))?;
     config.alpn_protocols = vec![b"h2".to_vec()];
     Ok(config)

@@ -1,0 +1,129 @@
+//! Storage of the hub: sea-orm entities, migrations and the queries the hub needs.
+//!
+//! SQLite (WAL, `synchronous=FULL`) by default, PostgreSQL at scale; the same migrations and
+//! queries run on both. Every write that an agent or operator is told about is committed before
+//! this crate returns.
+
+pub mod entity;
+mod identity;
+mod ingest;
+pub mod migration;
+mod read;
+pub mod scratch;
+mod tenants;
+
+use std::time::Duration;
+
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+pub use identity::{AgentAuth, EnrolledAgent, Heartbeat, IssuedSerial};
+pub use ingest::{EntryOutcome, IngestEntry, Outcome};
+pub use read::{ItemPage, ItemView, VersionView};
+pub use tenants::Tenant;
+
+/// Errors at the store's border.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Refused(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// A handle on the hub's database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    /// SQLite allows one writer at a time; taking this lock first turns lock contention inside
+    /// SQLite (`SQLITE_BUSY`) into orderly waiting. PostgreSQL does not need it.
+    write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    sqlite: bool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    ///
+    /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    pub async fn open(url: &str) -> Result<Self> {
+        let mut opts = ConnectOptions::new(url.to_string());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            opts.max_connections(4).min_connections(1);
+            opts.map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    // FULL: a commit the agent was told about survives power loss too.
+                    .synchronous(SqliteSynchronous::Full)
+                    .busy_timeout(Duration::from_secs(30))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        } else {
+            opts.max_connections(16).min_connections(1);
+        }
+        let db = sea_orm::Database::connect(opts).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Self {
+            db,
+            write_lock: Default::default(),
+            sqlite,
+        })
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        if self.sqlite {
+            Some(self.write_lock.lock().await)
+        } else {
+            None
+        }
+    }
+
+    /// Closes the pool, so that a restarted hub in the same process finds the files free.
+    pub async fn close(self) -> Result<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}
+
+/// Inserts one audit entry (inside whatever transaction `c` is).
+pub(crate) async fn audit<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    at: i64,
+    actor: &str,
+    action: &str,
+    tenant_id: Option<i64>,
+    subject: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    entity::audit_log::Entity::insert(entity::audit_log::ActiveModel {
+        at: Set(at),
+        actor: Set(actor.to_string()),
+        action: Set(action.to_string()),
+        tenant_id: Set(tenant_id),
+        subject: Set(subject.to_string()),
+        detail: Set(detail.to_string()),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+/// The current state of an item; its history is in `item_versions`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "items")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub tenant_id: i64,
+    pub external_id: String,
+    pub version: i32,
+    pub content_hash: String,
+    pub category: String,
+    pub language: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub author: String,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub published_at: i64,
+    /// JSON array of strings.
+    pub tags: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+    /// `published` or `withdrawn` on the tenant's own site.
+    pub state: String,
+    /// `pending`, `approved` or `rejected` for the provincial portal (Art 9.4).
+    pub province_review: String,
+    pub updated_at: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,220 @@
+//! Schema migrations, the same for SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
+
+pub struct Migrator;
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Foundation)]
+    }
+}
+
+struct M0001Foundation;
+
+impl MigrationName for M0001Foundation {
+    fn name(&self) -> &str {
+        "m0001_foundation"
+    }
+}
+
+fn idx(name: &str, table: &str, cols: &[&str], unique: bool) -> IndexCreateStatement {
+    let mut i = Index::create();
+    i.name(name).table(Alias::new(table)).if_not_exists();
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    i.take()
+}
+
+/// The columns items and item versions share.
+fn content_columns(t: &mut TableCreateStatement) {
+    t.col(string("content_hash"))
+        .col(string("category"))
+        .col(string("language"))
+        .col(text("title"))
+        .col(text_null("summary"))
+        .col(text("author"))
+        .col(text("source"))
+        .col(text_null("source_url"))
+        .col(big_integer("published_at"))
+        .col(text("tags"));
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0001Foundation {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("tenants"))
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(string_uniq("slug"))
+                .col(text("name"))
+                .col(string("kind"))
+                .col(big_integer("created_at"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("agents"))
+                .if_not_exists()
+                .col(string("id").primary_key())
+                .col(big_integer("tenant_id"))
+                .col(text("name"))
+                .col(big_integer("created_at"))
+                .col(big_integer_null("revoked_at"))
+                .col(big_integer("high_water_seq").default(0))
+                .col(big_integer_null("last_seen_at"))
+                .col(string_null("agent_version"))
+                .col(big_integer_null("outbox_depth"))
+                .col(big_integer_null("last_publish_at"))
+                .col(big_integer_null("uptime_secs"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("certificates"))
+                .if_not_exists()
+                .col(string("serial").primary_key())
+                .col(string("agent_id"))
+                .col(big_integer("issued_at"))
+                .col(big_integer("not_after"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("enrollment_tokens"))
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("tenant_id"))
+                .col(string_uniq("token_hash"))
+                .col(big_integer("created_at"))
+                .col(big_integer("expires_at"))
+                .col(big_integer_null("used_at"))
+                .col(string_null("used_by_agent"))
+                .take(),
+        )
+        .await?;
+        let mut items = Table::create();
+        items
+            .table(Alias::new("items"))
+            .if_not_exists()
+            .col(big_pk_auto("id"))
+            .col(big_integer("tenant_id"))
+            .col(string("external_id"))
+            .col(integer("version"));
+        content_columns(&mut items);
+        items
+            .col(text("body_html"))
+            .col(string("state"))
+            .col(string("province_review"))
+            .col(big_integer("updated_at"));
+        m.create_table(items.take()).await?;
+        let mut versions = Table::create();
+        versions
+            .table(Alias::new("item_versions"))
+            .if_not_exists()
+            .col(big_pk_auto("id"))
+            .col(big_integer("item_id"))
+            .col(integer("version"));
+        content_columns(&mut versions);
+        versions
+            .col(text("body_markdown"))
+            .col(text("body_html"))
+            .col(string("agent_id"))
+            .col(big_integer("agent_seq"))
+            .col(big_integer("created_at"));
+        m.create_table(versions.take()).await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("change_feed"))
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("tenant_id"))
+                .col(big_integer_null("item_id"))
+                .col(string_null("external_id"))
+                .col(integer("version"))
+                .col(string("kind"))
+                .col(big_integer("at"))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("audit_log"))
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(big_integer("at"))
+                .col(string("actor"))
+                .col(string("action"))
+                .col(big_integer_null("tenant_id"))
+                .col(text("subject"))
+                .col(text("detail"))
+                .take(),
+        )
+        .await?;
+        for i in [
+            idx(
+                "ux_items_tenant_external",
+                "items",
+                &["tenant_id", "external_id"],
+                true,
+            ),
+            idx(
+                "ix_items_tenant_published",
+                "items",
+                &["tenant_id", "state", "published_at"],
+                false,
+            ),
+            idx(
+                "ix_items_front",
+                "items",
+                &["state", "province_review", "published_at"],
+                false,
+            ),
+            idx(
+                "ux_item_versions",
+                "item_versions",
+                &["item_id", "version"],
+                true,
+            ),
+            idx("ix_agents_tenant", "agents", &["tenant_id"], false),
+            idx(
+                "ix_certificates_agent",
+                "certificates",
+                &["agent_id"],
+                false,
+            ),
+            idx("ix_audit_at", "audit_log", &["at"], false),
+        ] {
+            m.create_index(i).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in [
+            "audit_log",
+            "change_feed",
+            "item_versions",
+            "items",
+            "enrollment_tokens",
+            "certificates",
+            "agents",
+            "tenants",
+        ] {
+            m.drop_table(Table::drop().table(Alias::new(t)).if_exists().take())
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,38 @@
+//! Throw-away databases for tests and benchmarks, so that every run starts from an empty schema
+//! on both backends.
+
+use sea_orm::{ConnectionTrait, Database};
+
+/// Base URL of the PostgreSQL server used by tests: `PORTAL_TEST_POSTGRES_URL`, or the local
+/// server on 127.0.0.1:5432.
+pub fn postgres_server_url() -> String {
+    std::env::var("PORTAL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_string())
+}
+
+/// Creates a new, uniquely named PostgreSQL database and returns its URL.
+pub async fn create_postgres_database(prefix: &str) -> crate::Result<String> {
+    let server = postgres_server_url();
+    let admin = Database::connect(format!("{server}/postgres")).await?;
+    let name = format!("{prefix}_{}_{}", std::process::id(), rand_suffix());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+        .await?;
+    admin.close().await?;
+    Ok(format!("{server}/{name}"))
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("{nanos:x}{}", N.fetch_add(1, Ordering::Relaxed))
+}
+
+/// URL of a new SQLite database file inside `dir`.
+pub fn sqlite_url(dir: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", dir.join("hub.db").display())
+}

@@ -1,0 +1,256 @@
+//! The store's guarantees, checked on SQLite and on PostgreSQL with the same code.
+
+use portal_core::{ItemDraft, ProvinceReview};
+use portal_store::{IngestEntry, IssuedSerial, Outcome, Store, scratch};
+
+const NOW: i64 = 1_800_000_000_000;
+
+async fn sqlite() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&scratch::sqlite_url(dir.path())).await.unwrap();
+    (store, dir)
+}
+
+async fn postgres() -> Store {
+    let url = scratch::create_postgres_database("portal_store_test")
+        .await
+        .expect("PostgreSQL must be running for the store tests (see .ci/run)");
+    Store::open(&url).await.unwrap()
+}
+
+fn draft(id: &str, title: &str) -> ItemDraft {
+    ItemDraft {
+        id: id.into(),
+        title: title.into(),
+        category: "news".into(),
+        language: "vi".into(),
+        author: "Phòng Thông tin".into(),
+        source: "Sở Tài chính".into(),
+        published_at_ms: NOW - 1000,
+        body_markdown: "Nội dung".into(),
+        ..Default::default()
+    }
+}
+
+fn entry(seq: i64, d: ItemDraft) -> IngestEntry {
+    IngestEntry {
+        seq,
+        item_id: d.id.clone(),
+        item: d.validate(NOW),
+    }
+}
+
+async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
+    store
+        .add_tenant(slug, "Sở Tài chính", "department", "operator:test", NOW)
+        .await
+        .unwrap();
+    store
+        .add_enrollment_token(
+            slug,
+            &format!("hash-{slug}"),
+            NOW + 60_000,
+            "operator:test",
+            NOW,
+        )
+        .await
+        .unwrap();
+    let agent_id = format!("agent-{slug}");
+    store
+        .enroll_agent(&format!("hash-{slug}"), &agent_id, "test", NOW, |_| {
+            Ok((
+                "PEM".into(),
+                IssuedSerial {
+                    serial_hex: format!("serial-{slug}"),
+                    not_after: NOW + 1000,
+                },
+            ))
+        })
+        .await
+        .unwrap();
+    store
+        .authorize_agent(&agent_id, slug, &format!("serial-{slug}"))
+        .await
+        .unwrap()
+}
+
+async fn versions_dedup_and_replay(store: Store) {
+    let auth = enrolled(&store, "stc").await;
+    let tenant = store.tenant_by_slug("stc").await.unwrap().unwrap();
+    let mut bad = draft("bad", "");
+    bad.language = "xx".into();
+    let r = store
+        .publish(
+            &auth,
+            vec![
+                entry(1, draft("a", "Một")),
+                entry(2, bad.clone()),
+                entry(3, draft("b", "Hai")),
+            ],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let outcomes: Vec<Outcome> = r.iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [Outcome::Accepted, Outcome::Rejected, Outcome::Accepted]
+    );
+    assert!(r[1].errors.iter().any(|e| e.field == "title"));
+    assert!(r[1].errors.iter().any(|e| e.field == "language"));
+
+    // The same batch again, as after a lost answer: nothing new, the bad one still rejected.
+    let again = store
+        .publish(
+            &auth,
+            vec![
+                entry(1, draft("a", "Một")),
+                entry(2, bad),
+                entry(3, draft("b", "Hai")),
+            ],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    let outcomes: Vec<Outcome> = again.iter().map(|e| e.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [Outcome::Duplicate, Outcome::Rejected, Outcome::Duplicate]
+    );
+
+    // Same content under a new seq: unchanged, no version. Changed content: version 2.
+    let r = store
+        .publish(
+            &auth,
+            vec![
+                entry(4, draft("a", "Một")),
+                entry(5, draft("a", "Một (sửa)")),
+            ],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0].outcome, Outcome::Unchanged);
+    assert_eq!((r[1].outcome, r[1].version), (Outcome::Accepted, 2));
+    let versions = store.item_versions(&tenant, "a").await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(versions[1].title, "Một (sửa)");
+    assert_eq!(store.version_count(&tenant).await.unwrap(), 3);
+
+    // Withdraw: gone from pages, kept in the archive; withdrawing again is unchanged.
+    let w = store
+        .withdraw(
+            &auth,
+            vec![(6, "a".into()), (7, "nope".into()), (8, "a".into())],
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        w.iter().map(|e| e.outcome).collect::<Vec<_>>(),
+        [Outcome::Accepted, Outcome::Rejected, Outcome::Unchanged]
+    );
+    assert!(store.published_item(&tenant, "a").await.unwrap().is_none());
+    assert_eq!(
+        store.item_state(&tenant, "a").await.unwrap().unwrap().0,
+        "withdrawn"
+    );
+    assert_eq!(store.item_versions(&tenant, "a").await.unwrap().len(), 2);
+    let front = store.front_page_items(10).await.unwrap();
+    assert_eq!(front.items.len(), 1);
+    assert_eq!(front.items[0].external_id, "b");
+    assert!(store.change_feed_head().await.unwrap() >= 4);
+}
+
+async fn tokens_are_single_use_and_expire(store: Store) {
+    store
+        .add_tenant("snv", "Sở Nội vụ", "department", "operator:test", NOW)
+        .await
+        .unwrap();
+    store
+        .add_enrollment_token("snv", "h1", NOW + 1000, "operator:test", NOW)
+        .await
+        .unwrap();
+    store
+        .add_enrollment_token("snv", "h2", NOW - 1, "operator:test", NOW - 5000)
+        .await
+        .unwrap();
+    let sign = |_: &portal_store::Tenant| {
+        Ok((
+            "PEM".to_string(),
+            IssuedSerial {
+                serial_hex: "s1".into(),
+                not_after: NOW,
+            },
+        ))
+    };
+    // A failing signer leaves the token usable.
+    assert!(
+        store
+            .enroll_agent("h1", "ag0", "x", NOW, |_| Err("bad CSR".into()))
+            .await
+            .is_err()
+    );
+    store
+        .enroll_agent("h1", "ag1", "x", NOW, sign)
+        .await
+        .unwrap();
+    let second = store.enroll_agent("h1", "ag2", "x", NOW, sign).await;
+    assert!(
+        second
+            .unwrap_err()
+            .to_string()
+            .contains("already been used")
+    );
+    let expired = store.enroll_agent("h2", "ag3", "x", NOW, sign).await;
+    assert!(expired.unwrap_err().to_string().contains("expired"));
+    assert!(
+        store
+            .enroll_agent("nope", "ag4", "x", NOW, sign)
+            .await
+            .is_err()
+    );
+
+    // Revocation and certificate binding.
+    store.authorize_agent("ag1", "snv", "s1").await.unwrap();
+    assert!(store.authorize_agent("ag1", "other", "s1").await.is_err());
+    assert!(
+        store
+            .authorize_agent("ag1", "snv", "s-unknown")
+            .await
+            .is_err()
+    );
+    store
+        .revoke_agent("ag1", "operator:test", NOW)
+        .await
+        .unwrap();
+    assert!(store.authorize_agent("ag1", "snv", "s1").await.is_err());
+}
+
+#[tokio::test]
+async fn sqlite_versions_dedup_and_replay() {
+    let (store, _dir) = sqlite().await;
+    versions_dedup_and_replay(store).await;
+}
+
+#[tokio::test]
+async fn postgres_versions_dedup_and_replay() {
+    versions_dedup_and_replay(postgres().await).await;
+}
+
+#[tokio::test]
+async fn sqlite_tokens_are_single_use_and_expire() {
+    let (store, _dir) = sqlite().await;
+    tokens_are_single_use_and_expire(store).await;
+}
+
+#[tokio::test]
+async fn postgres_tokens_are_single_use_and_expire() {
+    tokens_are_single_use_and_expire(postgres().await).await;
+}
