@@ -1,1 +1,151 @@
-fn main() {}
+//! `portal-agent`: the command line of the node agent.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use portal_agent::AgentConfig;
+
+#[derive(Parser)]
+#[command(
+    name = "portal-agent",
+    version,
+    about = "Node agent: sends a component portal's content and status to the provincial hub"
+)]
+struct Cli {
+    /// Data directory (key, certificate, outbox, agent.toml).
+    #[arg(long, global = true, env = "PORTAL_AGENT_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Configuration file (default: <data-dir>/agent.toml).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Enroll with a one-time token from the Provincial Office.
+    Enroll {
+        /// The hub's gRPC address, HOST:PORT.
+        #[arg(long)]
+        hub: String,
+        #[arg(long)]
+        token: String,
+        /// The hub CA certificate (ca.pem), obtained from the Provincial Office out of band.
+        #[arg(long)]
+        ca_file: PathBuf,
+        /// Name of the hub in its certificate, if it differs from HOST.
+        #[arg(long)]
+        hub_name: Option<String>,
+        /// A label for operators (default: this host's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Folder the component portal exports items to.
+        #[arg(long)]
+        content_dir: Option<PathBuf>,
+    },
+    /// Run: watch the content folder, send the outbox, heartbeat, renew the certificate.
+    Run,
+    /// Queue files for publication and send them (if no `run` is active).
+    Publish {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Show identity, outbox depth and recent rejections.
+    Status,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    // One thread is plenty for an agent and keeps its footprint small.
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "agent".into())
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Enroll {
+        hub,
+        token,
+        ca_file,
+        hub_name,
+        name,
+        content_dir,
+    } = &cli.command
+    {
+        let data_dir = cli
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| AgentConfig::default().data_dir);
+        let info = portal_agent::enroll::enroll(&portal_agent::enroll::EnrollOptions {
+            data_dir: data_dir.clone(),
+            hub: hub.clone(),
+            hub_name: hub_name.clone(),
+            token: token.clone(),
+            ca_file: ca_file.clone(),
+            name: name.clone().unwrap_or_else(hostname),
+            content_dir: content_dir.clone(),
+        })
+        .await?;
+        println!(
+            "enrolled as agent {} of tenant {} ({}.{}); start it with: portal-agent --data-dir {} run",
+            info.agent_id,
+            info.tenant,
+            info.tenant,
+            info.domain,
+            data_dir.display()
+        );
+        return Ok(());
+    }
+    let cfg = AgentConfig::load(cli.config.as_deref(), cli.data_dir.as_deref())?;
+    match cli.command {
+        Command::Enroll { .. } => unreachable!("handled above"),
+        Command::Run => {
+            portal_agent::init_logging(&cfg.log_format);
+            anyhow::ensure!(!cfg.hub.is_empty(), "no hub configured; enroll first");
+            portal_agent::run(cfg, shutdown_signal()).await?;
+        }
+        Command::Publish { files } => {
+            portal_agent::init_logging(&cfg.log_format);
+            portal_agent::publish_files(&cfg, &files).await?;
+        }
+        Command::Status => portal_agent::status(&cfg, &mut std::io::stdout()).await?,
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -5,6 +5,7 @@
 //! needs as arguments, so the rules here are the same for the hub's gRPC and HTTP front ends and
 //! are tested without any of them.
 
+pub mod duration;
 pub mod front_matter;
 pub mod item;
 pub mod render;
@@ -12,4 +13,4 @@ pub mod tenant;
 pub mod text;
 
 pub use item::{FieldError, ItemDraft, NormalizedItem, ProvinceReview, PublicationState};
-pub use tenant::{TenantKind, validate_slug};
+pub use tenant::{TenantKind, validate_domain, validate_slug};

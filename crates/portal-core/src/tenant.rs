@@ -72,3 +72,22 @@ mod tests {
         assert!(validate_slug("admin").is_err());
     }
 }
+
+/// A province domain: at least two DNS labels of a-z, 0-9 and inner '-'.
+pub fn validate_domain(domain: &str) -> Result<(), String> {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if labels.len() < 2 || !labels.iter().all(label_ok) || domain.len() > 253 {
+        return Err(format!(
+            "{domain:?} is not a lower-case DNS domain such as bentre.gov.vn"
+        ));
+    }
+    Ok(())
+}

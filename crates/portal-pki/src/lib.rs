@@ -14,7 +14,7 @@ mod identity;
 mod tls;
 
 pub use ca::{CertificateAuthority, IssuedCertificate, ServerCertificate};
-pub use csr::{AgentKey, generate_agent_key};
+pub use csr::{AgentKey, generate_agent_key, generate_csr};
 pub use identity::{AgentIdentity, PeerCertificate, peer_certificate_from_der};
 pub use tls::{crypto_provider, server_tls_config};
 

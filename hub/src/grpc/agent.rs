@@ -1,0 +1,235 @@
+//! `AgentService`: publish, withdraw, heartbeat. Thin: authenticate, validate with the domain,
+//! call the store, invalidate pages, translate results.
+
+use portal_core::{FieldError, ItemDraft};
+use portal_proto::v1::agent_service_server::AgentService;
+use portal_proto::v1::{
+    EntryResult, HeartbeatRequest, HeartbeatResponse, Item, Outcome as PbOutcome, PublishRequest,
+    PublishResponse, WithdrawRequest, WithdrawResponse,
+};
+use portal_proto::{timestamp_from_millis, timestamp_to_millis};
+use portal_store::{EntryOutcome, Heartbeat, IngestEntry, Outcome};
+use tonic::{Request, Response, Status};
+
+use super::auth::{authenticate, authenticate_with_cert};
+use crate::now_ms;
+use crate::state::HubState;
+
+pub struct AgentApi {
+    state: HubState,
+}
+
+impl AgentApi {
+    pub fn new(state: HubState) -> Self {
+        Self { state }
+    }
+
+    fn check_batch(&self, n: usize) -> Result<(), Status> {
+        let max = self.state.config.max_batch_entries;
+        if n == 0 {
+            return Err(Status::invalid_argument("entries: the batch is empty"));
+        }
+        if n > max {
+            return Err(Status::invalid_argument(format!(
+                "entries: {n} entries in one batch, at most {max} allowed"
+            )));
+        }
+        Ok(())
+    }
+
+    fn finish(&self, tenant_slug: &str, results: Vec<EntryOutcome>) -> Vec<EntryResult> {
+        let mut changed = false;
+        let out = results
+            .into_iter()
+            .map(|r| {
+                self.state.counters.add(r.outcome);
+                changed |= r.outcome == Outcome::Accepted;
+                if r.outcome == Outcome::Rejected {
+                    tracing::info!(tenant = tenant_slug, seq = r.seq, item = %r.item_id,
+                        errors = ?r.errors, "entry rejected");
+                }
+                to_pb(r)
+            })
+            .collect();
+        if changed {
+            self.state.cache.invalidate_tenant(tenant_slug);
+        }
+        out
+    }
+}
+
+fn draft_from_pb(item: Item) -> ItemDraft {
+    ItemDraft {
+        id: item.id,
+        title: item.title,
+        category: item.category,
+        language: item.language,
+        author: item.author,
+        source: item.source,
+        source_url: item.source_url,
+        published_at_ms: item.published_at.as_ref().map_or(0, timestamp_to_millis),
+        summary: item.summary,
+        tags: item.tags,
+        body_markdown: item.body_markdown,
+    }
+}
+
+fn to_pb(r: EntryOutcome) -> EntryResult {
+    EntryResult {
+        seq: r.seq as u64,
+        item_id: r.item_id,
+        outcome: match r.outcome {
+            Outcome::Accepted => PbOutcome::Accepted,
+            Outcome::Unchanged => PbOutcome::Unchanged,
+            Outcome::Duplicate => PbOutcome::Duplicate,
+            Outcome::Rejected => PbOutcome::Rejected,
+        } as i32,
+        version: r.version.max(0) as u32,
+        errors: r
+            .errors
+            .into_iter()
+            .map(|e| portal_proto::v1::FieldError {
+                field: e.field,
+                reason: e.reason,
+            })
+            .collect(),
+    }
+}
+
+/// A sequence number must fit the store's signed 64-bit column and be positive.
+fn seq_of(seq: u64) -> Result<i64, FieldError> {
+    i64::try_from(seq)
+        .ok()
+        .filter(|s| *s > 0)
+        .ok_or_else(|| FieldError::new("seq", "must be between 1 and 2^63-1"))
+}
+
+fn store_status(e: portal_store::StoreError) -> Status {
+    match e {
+        portal_store::StoreError::Refused(m) => Status::permission_denied(m),
+        other => super::internal(other),
+    }
+}
+
+#[tonic::async_trait]
+impl AgentService for AgentApi {
+    async fn publish(
+        &self,
+        req: Request<PublishRequest>,
+    ) -> Result<Response<PublishResponse>, Status> {
+        let auth = authenticate(&self.state, &req).await?;
+        let entries = req.into_inner().entries;
+        self.check_batch(entries.len())?;
+        let now = now_ms();
+        let mut ingest = Vec::with_capacity(entries.len());
+        let mut bad_seq = Vec::new();
+        for e in entries {
+            let item_id = e.item.as_ref().map(|i| i.id.clone()).unwrap_or_default();
+            let seq = match seq_of(e.seq) {
+                Ok(s) => s,
+                Err(err) => {
+                    bad_seq.push(EntryOutcome {
+                        seq: 0,
+                        item_id,
+                        outcome: Outcome::Rejected,
+                        version: 0,
+                        errors: vec![err],
+                    });
+                    continue;
+                }
+            };
+            let item = match e.item {
+                Some(item) => draft_from_pb(item).validate(now),
+                None => Err(vec![FieldError::new("item", "is required")]),
+            };
+            ingest.push(IngestEntry { seq, item_id, item });
+        }
+        let mut results = if ingest.is_empty() {
+            Vec::new()
+        } else {
+            self.state
+                .store
+                .publish(&auth, ingest, self.state.review_on_accept, now)
+                .await
+                .map_err(store_status)?
+        };
+        results.extend(bad_seq);
+        Ok(Response::new(PublishResponse {
+            results: self.finish(&auth.tenant_slug, results),
+        }))
+    }
+
+    async fn withdraw(
+        &self,
+        req: Request<WithdrawRequest>,
+    ) -> Result<Response<WithdrawResponse>, Status> {
+        let auth = authenticate(&self.state, &req).await?;
+        let entries = req.into_inner().entries;
+        self.check_batch(entries.len())?;
+        let mut valid = Vec::with_capacity(entries.len());
+        let mut rejected = Vec::new();
+        for e in entries {
+            match (
+                seq_of(e.seq),
+                portal_core::item::validate_item_id(&e.item_id),
+            ) {
+                (Ok(seq), Ok(())) => valid.push((seq, e.item_id)),
+                (s, i) => rejected.push(EntryOutcome {
+                    seq: s.as_ref().map_or(0, |s| *s),
+                    item_id: e.item_id,
+                    outcome: Outcome::Rejected,
+                    version: 0,
+                    errors: [s.err(), i.err()].into_iter().flatten().collect(),
+                }),
+            }
+        }
+        let mut results = if valid.is_empty() {
+            Vec::new()
+        } else {
+            self.state
+                .store
+                .withdraw(&auth, valid, now_ms())
+                .await
+                .map_err(store_status)?
+        };
+        results.extend(rejected);
+        Ok(Response::new(WithdrawResponse {
+            results: self.finish(&auth.tenant_slug, results),
+        }))
+    }
+
+    async fn heartbeat(
+        &self,
+        req: Request<HeartbeatRequest>,
+    ) -> Result<Response<HeartbeatResponse>, Status> {
+        let (auth, cert) = authenticate_with_cert(&self.state, &req).await?;
+        let hb = req.into_inner();
+        let now = now_ms();
+        let status = Heartbeat {
+            agent_version: hb.agent_version.chars().take(64).collect(),
+            outbox_depth: i64::try_from(hb.outbox_depth).unwrap_or(i64::MAX),
+            last_publish_at: hb.last_successful_publish.as_ref().map(timestamp_to_millis),
+            uptime_secs: i64::try_from(hb.uptime_seconds).unwrap_or(i64::MAX),
+        };
+        self.state
+            .store
+            .record_heartbeat(&auth.agent_id, &status, now)
+            .await
+            .map_err(store_status)?;
+        // Renew once two thirds of the configured lifetime have passed.
+        let validity = self.state.config.agent_cert_validity_secs();
+        let renew_after = (cert.not_after - validity / 3) * 1000;
+        let high_water_seq = self
+            .state
+            .store
+            .agent(&auth.agent_id)
+            .await
+            .map_err(store_status)?
+            .map_or(0, |a| a.high_water_seq.max(0) as u64);
+        Ok(Response::new(HeartbeatResponse {
+            server_time: Some(timestamp_from_millis(now)),
+            renew_after: Some(timestamp_from_millis(renew_after)),
+            high_water_seq,
+        }))
+    }
+}

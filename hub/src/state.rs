@@ -1,0 +1,55 @@
+//! What every handler shares.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use portal_pki::CertificateAuthority;
+use portal_store::Store;
+
+use crate::config::HubConfig;
+use crate::web::cache::PageCache;
+
+/// Counters an operator (and the tests) can read.
+#[derive(Default, Debug)]
+pub struct Counters {
+    pub entries_accepted: AtomicU64,
+    pub entries_unchanged: AtomicU64,
+    /// Resends of entries already committed: proof that replay protection ran.
+    pub entries_duplicate: AtomicU64,
+    pub entries_rejected: AtomicU64,
+}
+
+impl Counters {
+    pub fn add(&self, outcome: portal_store::Outcome) {
+        use portal_store::Outcome::*;
+        let c = match outcome {
+            Accepted => &self.entries_accepted,
+            Unchanged => &self.entries_unchanged,
+            Duplicate => &self.entries_duplicate,
+            Rejected => &self.entries_rejected,
+        };
+        c.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn get(&self, outcome: portal_store::Outcome) -> u64 {
+        use portal_store::Outcome::*;
+        match outcome {
+            Accepted => &self.entries_accepted,
+            Unchanged => &self.entries_unchanged,
+            Duplicate => &self.entries_duplicate,
+            Rejected => &self.entries_rejected,
+        }
+        .load(Ordering::Relaxed)
+    }
+}
+
+pub struct HubStateInner {
+    pub config: HubConfig,
+    pub store: Store,
+    pub ca: CertificateAuthority,
+    pub cache: PageCache,
+    pub counters: Counters,
+    pub review_on_accept: portal_core::ProvinceReview,
+}
+
+pub type HubState = Arc<HubStateInner>;

@@ -1,0 +1,287 @@
+//! Public web pages, routed by Host: `<domain>` is the provincial portal, `<slug>.<domain>` a
+//! tenant's site, and for local use `/t/<slug>/...` on any host. Pages are rendered from the store
+//! through the page cache.
+
+pub mod cache;
+pub mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+use cache::Page;
+use pages::{LinkMode, SiteContext};
+
+use crate::state::HubState;
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+                   media-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const PAGE_LIMIT: u64 = 50;
+
+pub fn router(state: HubState) -> Router {
+    Router::new().fallback(dispatch).with_state(state)
+}
+
+/// Which site a request is for.
+#[derive(Debug, PartialEq, Eq)]
+enum Site {
+    Province,
+    Tenant(String),
+}
+
+fn host_site(host: &str, domain: &str) -> (Site, LinkMode) {
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    if host == domain || host == format!("www.{domain}") {
+        return (Site::Province, LinkMode::Host);
+    }
+    if let Some(sub) = host.strip_suffix(domain).and_then(|s| s.strip_suffix('.'))
+        && portal_core::validate_slug(sub).is_ok()
+    {
+        return (Site::Tenant(sub.to_string()), LinkMode::Host);
+    }
+    (Site::Province, LinkMode::Path)
+}
+
+/// What a path asks for, once the site is known.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    Home,
+    Item(String),
+    Css,
+    Health,
+    NotFound,
+}
+
+fn route(site: Site, mode: LinkMode, path: &str) -> (Site, LinkMode, Route) {
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (site, segs.as_slice()) {
+        (_, ["static", "site.css"]) => (Site::Province, mode, Route::Css),
+        (_, ["healthz"]) => (Site::Province, mode, Route::Health),
+        (_, ["t", slug] | ["t", slug, ""]) => {
+            (Site::Tenant(slug.to_string()), LinkMode::Path, Route::Home)
+        }
+        (_, ["t", slug, "items", id]) => (
+            Site::Tenant(slug.to_string()),
+            LinkMode::Path,
+            Route::Item(id.to_string()),
+        ),
+        (site, [""]) => (site, mode, Route::Home),
+        (Site::Tenant(s), ["items", id]) => (Site::Tenant(s), mode, Route::Item(id.to_string())),
+        (site, _) => (site, mode, Route::NotFound),
+    }
+}
+
+fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    page: &Page,
+    headers: &HeaderMap,
+    head: bool,
+) -> Response {
+    let not_modified = status == StatusCode::OK
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|t| t.trim() == page.etag || t.trim() == "*")
+            });
+    let mut b = Response::builder()
+        .status(if not_modified {
+            StatusCode::NOT_MODIFIED
+        } else {
+            status
+        })
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::CONTENT_SECURITY_POLICY, CSP)
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::REFERRER_POLICY, "strict-origin-when-cross-origin")
+        .header("x-frame-options", "DENY");
+    if let Ok(v) = HeaderValue::from_str(&page.etag) {
+        b = b.header(header::ETAG, v);
+    }
+    let body = if not_modified || head {
+        Body::empty()
+    } else {
+        Body::from(page.body.clone())
+    };
+    b.body(body)
+        .unwrap_or_else(|_| Response::new(Body::empty()))
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+
+async fn dispatch(
+    State(state): State<HubState>,
+    method: Method,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = Response::new(Body::from("method not allowed"));
+        *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        r.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let head = method == Method::HEAD;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.host())
+        .unwrap_or("");
+    let cfg = &state.config;
+    let (site, mode) = host_site(host, &cfg.domain);
+    let (site, mode, route) = route(site, mode, uri.path());
+    let ctx = SiteContext {
+        province_name: &cfg.province_name,
+        domain: &cfg.domain,
+        scheme: &cfg.public_scheme,
+        mode,
+    };
+    match route {
+        Route::Css => {
+            static CSS: std::sync::LazyLock<Arc<Page>> =
+                std::sync::LazyLock::new(|| Page::new(pages::SITE_CSS.to_string()));
+            return respond(
+                StatusCode::OK,
+                "text/css; charset=utf-8",
+                &CSS,
+                &headers,
+                head,
+            );
+        }
+        Route::Health => {
+            return match state.store.change_feed_head().await {
+                Ok(_) => Response::new(Body::from("ok")),
+                Err(_) => {
+                    let mut r = Response::new(Body::from("database unavailable"));
+                    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                    r
+                }
+            };
+        }
+        Route::NotFound => {
+            return respond(
+                StatusCode::NOT_FOUND,
+                HTML,
+                &Page::new(pages::not_found(&ctx)),
+                &headers,
+                head,
+            );
+        }
+        Route::Home | Route::Item(_) => {}
+    }
+    let key = match (&site, &route) {
+        (Site::Province, _) => state.cache.front_key(&format!("{}:home", mode.as_str())),
+        (Site::Tenant(slug), Route::Item(id)) => state
+            .cache
+            .tenant_key(slug, &format!("{}:item:{id}", mode.as_str())),
+        (Site::Tenant(slug), _) => state
+            .cache
+            .tenant_key(slug, &format!("{}:home", mode.as_str())),
+    };
+    if let Some(page) = state.cache.get(&key).await {
+        return respond(StatusCode::OK, HTML, &page, &headers, head);
+    }
+    match render(&state, &ctx, &site, &route).await {
+        Ok(Some(html)) => {
+            let page = Page::new(html);
+            state.cache.put(key, page.clone()).await;
+            respond(StatusCode::OK, HTML, &page, &headers, head)
+        }
+        Ok(None) => respond(
+            StatusCode::NOT_FOUND,
+            HTML,
+            &Page::new(pages::not_found(&ctx)),
+            &headers,
+            head,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "page could not be rendered");
+            let mut r = Response::new(Body::from("Hệ thống đang bận, vui lòng thử lại sau."));
+            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            r
+        }
+    }
+}
+
+async fn render(
+    state: &HubState,
+    ctx: &SiteContext<'_>,
+    site: &Site,
+    route: &Route,
+) -> Result<Option<String>, portal_store::StoreError> {
+    let store = &state.store;
+    match site {
+        Site::Province => {
+            let tenants = store.tenants().await?;
+            let items = store.front_page_items(PAGE_LIMIT).await?;
+            Ok(Some(pages::front_page(ctx, &tenants, &items.items)))
+        }
+        Site::Tenant(slug) => {
+            let Some(tenant) = store.tenant_by_slug(slug).await? else {
+                return Ok(None);
+            };
+            match route {
+                Route::Item(id) => Ok(store
+                    .published_item(&tenant, id)
+                    .await?
+                    .map(|it| pages::item_page(ctx, &tenant, &it))),
+                _ => {
+                    let items = store.tenant_items(&tenant, PAGE_LIMIT).await?;
+                    Ok(Some(pages::tenant_page(ctx, &tenant, &items.items)))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_and_paths_route_to_sites() {
+        let d = "bentre.gov.vn";
+        assert_eq!(
+            host_site("bentre.gov.vn", d),
+            (Site::Province, LinkMode::Host)
+        );
+        assert_eq!(
+            host_site("skhdt.bentre.gov.vn:8080", d),
+            (Site::Tenant("skhdt".into()), LinkMode::Host)
+        );
+        assert_eq!(
+            host_site("localhost:8080", d),
+            (Site::Province, LinkMode::Path)
+        );
+        assert_eq!(host_site("evil.com", d), (Site::Province, LinkMode::Path));
+        assert_eq!(
+            host_site("a.b.bentre.gov.vn", d),
+            (Site::Province, LinkMode::Path)
+        );
+        let (s, m, r) = route(Site::Province, LinkMode::Path, "/t/stc/items/x-1");
+        assert_eq!(
+            (s, m, r),
+            (
+                Site::Tenant("stc".into()),
+                LinkMode::Path,
+                Route::Item("x-1".into())
+            )
+        );
+        let (_, _, r) = route(Site::Province, LinkMode::Host, "/items/x");
+        assert_eq!(r, Route::NotFound);
+    }
+}

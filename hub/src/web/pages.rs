@@ -1,0 +1,270 @@
+//! HTML of the public pages: valid HTML5, `lang="vi"`, usable without JavaScript, with landmarks
+//! and a skip link for keyboard and screen-reader users (WCAG 2.x AA).
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use portal_store::{ItemView, Tenant};
+
+/// How links are written on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkMode {
+    /// Reached by the real host names: tenants live at `<slug>.<domain>`.
+    Host,
+    /// Reached locally (`localhost`, an IP): tenants live at `/t/<slug>/`.
+    Path,
+}
+
+impl LinkMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "h",
+            Self::Path => "p",
+        }
+    }
+}
+
+/// What every page needs to know about the site.
+pub struct SiteContext<'a> {
+    pub province_name: &'a str,
+    pub domain: &'a str,
+    pub scheme: &'a str,
+    pub mode: LinkMode,
+}
+
+impl SiteContext<'_> {
+    /// Base of a tenant's site as seen from a page of `current_tenant` (or the front page).
+    pub fn tenant_base(&self, slug: &str, current_tenant: Option<&str>) -> String {
+        match self.mode {
+            LinkMode::Path => format!("/t/{slug}"),
+            LinkMode::Host if current_tenant == Some(slug) => String::new(),
+            LinkMode::Host => format!("{}://{slug}.{}", self.scheme, self.domain),
+        }
+    }
+
+    fn front_href(&self, on_tenant_host: bool) -> String {
+        if self.mode == LinkMode::Host && on_tenant_host {
+            format!("{}://{}/", self.scheme, self.domain)
+        } else {
+            "/".into()
+        }
+    }
+
+    /// The canonical URL of an item: on its tenant's sub-domain.
+    pub fn canonical_item(&self, slug: &str, id: &str) -> String {
+        format!("{}://{slug}.{}/items/{id}", self.scheme, self.domain)
+    }
+}
+
+/// `dd/mm/yyyy HH:MM` in Vietnam time.
+pub fn format_date(ms: i64) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let Some(tz) = FixedOffset::east_opt(7 * 3600) else {
+        return String::new();
+    };
+    match tz.timestamp_millis_opt(ms).single() {
+        Some(d) => d.format("%d/%m/%Y %H:%M").to_string(),
+        None => String::new(),
+    }
+}
+
+fn iso_date(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_default()
+}
+
+fn layout(
+    ctx: &SiteContext,
+    title: &str,
+    site_title: &str,
+    home_href: &str,
+    on_tenant_host: bool,
+    canonical: Option<&str>,
+    main: Markup,
+) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                @if let Some(c) = canonical { link rel="canonical" href=(c); }
+                link rel="stylesheet" href="/static/site.css";
+            }
+            body {
+                a.skip href="#noi-dung" { "Bỏ qua, đến nội dung chính" }
+                header.site {
+                    p.site-name { a href=(home_href) { (site_title) } }
+                    nav aria-label="Điều hướng chính" {
+                        ul {
+                            li { a href=(home_href) { "Trang chủ" } }
+                            li { a href=(ctx.front_href(on_tenant_host)) { "Cổng Thông tin điện tử tỉnh " (ctx.province_name) } }
+                        }
+                    }
+                }
+                main id="noi-dung" tabindex="-1" { (main) }
+                footer.site {
+                    p { "Cổng Thông tin điện tử tỉnh " (ctx.province_name) " — " (ctx.domain) }
+                }
+            }
+        }
+    }
+}
+
+fn item_list(
+    ctx: &SiteContext,
+    items: &[ItemView],
+    current_tenant: Option<&str>,
+    show_tenant: bool,
+) -> Markup {
+    html! {
+        @if items.is_empty() {
+            p { "Chưa có tin bài." }
+        } @else {
+            ul.items {
+                @for it in items {
+                    li lang=(it.language) {
+                        h3 { a href={ (ctx.tenant_base(&it.tenant_slug, current_tenant)) "/items/" (it.external_id) } { (it.title) } }
+                        p.meta {
+                            time datetime=(iso_date(it.published_at)) { (format_date(it.published_at)) }
+                            @if show_tenant { " · " (it.tenant_name) }
+                        }
+                        @if let Some(s) = &it.summary { p.summary { (s) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The provincial portal's front page: latest items of every tenant and the component portals.
+pub fn front_page(ctx: &SiteContext, tenants: &[Tenant], items: &[ItemView]) -> String {
+    let site_title = format!("Cổng Thông tin điện tử tỉnh {}", ctx.province_name);
+    let main = html! {
+        h1 { (site_title) }
+        section aria-labelledby="tin-moi" {
+            h2 id="tin-moi" { "Tin mới" }
+            (item_list(ctx, items, None, true))
+        }
+        section aria-labelledby="cong-thanh-phan" {
+            h2 id="cong-thanh-phan" { "Cổng thành phần" }
+            @if tenants.is_empty() {
+                p { "Chưa có cổng thành phần." }
+            } @else {
+                ul.tenants {
+                    @for t in tenants {
+                        li { a href={ (ctx.tenant_base(&t.slug, None)) "/" } { (t.name) } }
+                    }
+                }
+            }
+        }
+    };
+    layout(ctx, &site_title, &site_title, "/", false, None, main).into_string()
+}
+
+/// A tenant's home page: its items, newest first.
+pub fn tenant_page(ctx: &SiteContext, tenant: &Tenant, items: &[ItemView]) -> String {
+    let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
+    let main = html! {
+        h1 { (tenant.name) }
+        section aria-labelledby="tin-bai" {
+            h2 id="tin-bai" { "Tin bài" }
+            (item_list(ctx, items, Some(&tenant.slug), false))
+        }
+    };
+    let title = format!(
+        "{} — Cổng Thông tin điện tử tỉnh {}",
+        tenant.name, ctx.province_name
+    );
+    let home = format!("{base}/");
+    layout(ctx, &title, &tenant.name, &home, true, None, main).into_string()
+}
+
+/// One item: title, date, author and source (Art 9.3), body.
+pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView) -> String {
+    let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
+    let canonical = ctx.canonical_item(&tenant.slug, &it.external_id);
+    let main = html! {
+        article lang=(it.language) {
+            h1 { (it.title) }
+            dl.meta {
+                dt { "Ngày đăng" }
+                dd { time datetime=(iso_date(it.published_at)) { (format_date(it.published_at)) } }
+                dt { "Tác giả" }
+                dd { (it.author) }
+                dt { "Nguồn" }
+                dd {
+                    @if let Some(url) = &it.source_url {
+                        a href=(url) rel="noopener noreferrer" { (it.source) }
+                    } @else {
+                        (it.source)
+                    }
+                }
+                dt { "Đơn vị" }
+                dd { a href={ (base) "/" } { (tenant.name) } }
+            }
+            @if let Some(s) = &it.summary { p.summary { strong { (s) } } }
+            div.body { (PreEscaped(&it.body_html)) }
+            @if !it.tags.is_empty() {
+                p.tags { "Từ khóa: "
+                    @for (i, t) in it.tags.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        span.tag { (t) }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!("{} — {}", it.title, tenant.name);
+    let home = format!("{base}/");
+    layout(
+        ctx,
+        &title,
+        &tenant.name,
+        &home,
+        true,
+        Some(&canonical),
+        main,
+    )
+    .into_string()
+}
+
+/// A page that does not exist.
+pub fn not_found(ctx: &SiteContext) -> String {
+    let main = html! {
+        h1 { "Không tìm thấy trang" }
+        p { "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ. " a href="/" { "Về trang chủ" } }
+    };
+    let title = format!(
+        "Không tìm thấy — Cổng Thông tin điện tử tỉnh {}",
+        ctx.province_name
+    );
+    let site = format!("Cổng Thông tin điện tử tỉnh {}", ctx.province_name);
+    layout(ctx, &title, &site, "/", false, None, main).into_string()
+}
+
+/// The one stylesheet: readable type, AA contrast, visible focus.
+pub const SITE_CSS: &str = r#"
+:root { --ink:#1a1a1a; --muted:#4a4a4a; --brand:#9b1c1c; --bg:#fff; --line:#d0d0d0; }
+* { box-sizing: border-box; }
+body { margin:0; font: 17px/1.6 system-ui, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color:var(--ink); background:var(--bg); }
+a { color:#0b4f8a; } a:focus-visible { outline:3px solid #f2a900; outline-offset:2px; }
+.skip { position:absolute; left:-999px; top:0; background:#fff; padding:.5em 1em; }
+.skip:focus { left:1em; z-index:10; }
+header.site { background:var(--brand); color:#fff; padding:.75em 1.25em; }
+header.site a { color:#fff; }
+.site-name { font-size:1.3em; font-weight:700; margin:0; }
+nav ul { list-style:none; margin:.25em 0 0; padding:0; display:flex; gap:1.5em; flex-wrap:wrap; }
+main { max-width:52em; margin:0 auto; padding:1em 1.25em 3em; }
+main:focus { outline:none; }
+h1 { font-size:1.7em; line-height:1.3; }
+ul.items { list-style:none; padding:0; }
+ul.items li { border-bottom:1px solid var(--line); padding:.6em 0; }
+ul.items h3 { margin:0; font-size:1.1em; }
+.meta { color:var(--muted); font-size:.92em; }
+dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:.2em 1em; }
+dl.meta dt { font-weight:600; } dl.meta dd { margin:0; }
+.body table { border-collapse:collapse; } .body td, .body th { border:1px solid var(--line); padding:.3em .6em; }
+.body img { max-width:100%; height:auto; }
+footer.site { border-top:1px solid var(--line); color:var(--muted); padding:1em 1.25em; text-align:center; }
+"#;

@@ -1,0 +1,88 @@
+//! Tables of the agent's outbox database.
+
+pub mod outbox_entry {
+    use sea_orm::entity::prelude::*;
+
+    /// A change waiting to be acknowledged by the hub. `seq` is AUTOINCREMENT: never reused,
+    /// even after rows are deleted, because the hub treats a seen `seq` as a resend.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub seq: i64,
+        /// `publish` or `withdraw`.
+        pub kind: String,
+        pub item_id: String,
+        /// JSON of the item draft (publish) or the reason (withdraw).
+        #[sea_orm(column_type = "Text")]
+        pub payload: String,
+        pub created_at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod watched_file {
+    use sea_orm::entity::prelude::*;
+
+    /// What the agent last queued for each file of the content folder.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "watched_files")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub path: String,
+        pub item_id: String,
+        pub content_hash: String,
+        pub size: i64,
+        pub mtime_ms: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod rejection {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry the hub (or the agent itself, for unreadable files) refused, with the reasons.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rejections")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub seq: i64,
+        pub item_id: String,
+        pub source: String,
+        /// JSON array of {field, reason}.
+        #[sea_orm(column_type = "Text")]
+        pub errors: String,
+        pub at: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod meta {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meta")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
