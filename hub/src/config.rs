@@ -1,5 +1,5 @@
 //! The hub's configuration: defaults, then `hub.toml` in the data dir (or `--config`), then
-//! `PORTAL_*` environment variables. Every key is documented in `deploy/hub.example.toml`.
+//! `PORTAL_HUB_*` environment variables. Every key is documented in `deploy/hub.example.toml`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -78,7 +78,7 @@ impl HubConfig {
         let mut fig = Figment::from(Serialized::defaults(HubConfig::default()));
         let default_dir = data_dir
             .map(Path::to_path_buf)
-            .or_else(|| std::env::var_os("PORTAL_DATA_DIR").map(PathBuf::from))
+            .or_else(|| std::env::var_os("PORTAL_HUB_DATA_DIR").map(PathBuf::from))
             .unwrap_or_else(|| HubConfig::default().data_dir);
         let file = file
             .map(Path::to_path_buf)
@@ -86,7 +86,7 @@ impl HubConfig {
         if file.exists() {
             fig = fig.merge(Toml::file(&file));
         }
-        fig = fig.merge(Env::prefixed("PORTAL_"));
+        fig = fig.merge(Env::prefixed("PORTAL_HUB_"));
         if let Some(dir) = data_dir {
             fig = fig.merge(Serialized::default("data_dir", dir));
         }

@@ -13,7 +13,7 @@ use portal_hub::{HubConfig, init, ops};
 )]
 struct Cli {
     /// Data directory (CA, certificates, SQLite database, hub.toml).
-    #[arg(long, global = true, env = "PORTAL_DATA_DIR")]
+    #[arg(long, global = true, env = "PORTAL_HUB_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// Configuration file (default: <data-dir>/hub.toml).
     #[arg(long, global = true)]

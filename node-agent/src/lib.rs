@@ -36,7 +36,7 @@ pub fn now_ms() -> i64 {
 /// Test hook: abort the process (as a crash would) right after the N-th batch answer arrives,
 /// before it is recorded, to exercise the resend path deterministically.
 fn abort_after_acks() -> Option<u64> {
-    std::env::var("PORTAL_AGENT_FAULT_ABORT_AFTER_ACKS")
+    std::env::var("PORTAL_FAULT_ABORT_AFTER_ACKS")
         .ok()?
         .parse()
         .ok()
@@ -64,8 +64,12 @@ pub async fn run(
     let sender = {
         let (outbox, wake, cfg) = (outbox.clone(), wake.clone(), cfg.clone());
         tokio::spawn(async move {
-            if let Err(e) = send_loop(&cfg, &outbox, &wake, started, None).await {
-                tracing::error!(error = %e, "uplink stopped");
+            // The loop only returns on a local error (e.g. the outbox disk); start it over.
+            loop {
+                if let Err(e) = send_loop(&cfg, &outbox, &wake, started, None).await {
+                    tracing::error!(error = %e, "uplink failed; restarting it");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         })
     };
@@ -182,7 +186,7 @@ pub async fn send_loop(
                 Ok(answers) => {
                     acks += 1;
                     if abort_after.is_some_and(|n| acks >= n) {
-                        tracing::error!("PORTAL_AGENT_FAULT_ABORT_AFTER_ACKS reached: aborting");
+                        tracing::error!("PORTAL_FAULT_ABORT_AFTER_ACKS reached: aborting");
                         std::process::abort();
                     }
                     for a in answers.iter().filter(|a| a.rejected.is_some()) {

@@ -44,10 +44,11 @@ fn list(dir: &Path) -> std::io::Result<Vec<String>> {
             let ft = entry.file_type()?;
             if ft.is_dir() && !name.starts_with('.') {
                 stack.push(entry.path());
-            } else if ft.is_file() && wanted(&name) {
-                if let Ok(rel) = entry.path().strip_prefix(dir) {
-                    out.push(rel.to_string_lossy().replace('\\', "/"));
-                }
+            } else if ft.is_file()
+                && wanted(&name)
+                && let Ok(rel) = entry.path().strip_prefix(dir)
+            {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
             }
         }
     }

@@ -58,21 +58,6 @@ pub fn validate_slug(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs() {
-        assert!(validate_slug("skhdt").is_ok());
-        assert!(validate_slug("chau-thanh").is_ok());
-        assert!(validate_slug("Skhdt").is_err());
-        assert!(validate_slug("-a").is_err());
-        assert!(validate_slug("sở").is_err());
-        assert!(validate_slug("admin").is_err());
-    }
-}
-
 /// A province domain: at least two DNS labels of a-z, 0-9 and inner '-'.
 pub fn validate_domain(domain: &str) -> Result<(), String> {
     let labels: Vec<&str> = domain.split('.').collect();
@@ -90,4 +75,27 @@ pub fn validate_domain(domain: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(validate_slug("skhdt").is_ok());
+        assert!(validate_slug("chau-thanh").is_ok());
+        assert!(validate_slug("Skhdt").is_err());
+        assert!(validate_slug("-a").is_err());
+        assert!(validate_slug("sở").is_err());
+        assert!(validate_slug("admin").is_err());
+    }
+
+    #[test]
+    fn domains() {
+        assert!(validate_domain("bentre.gov.vn").is_ok());
+        assert!(validate_domain("localhost").is_err());
+        assert!(validate_domain("Bentre.gov.vn").is_err());
+        assert!(validate_domain("a..vn").is_err());
+    }
 }

@@ -1,9 +1,7 @@
 //! Enrollment tokens, agents, their certificates, revocation and heartbeats.
 
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{agent, certificate, enrollment_token, tenant};
 use crate::{Result, Store, StoreError, Tenant, audit};
@@ -53,7 +51,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("no tenant {tenant_slug:?}")))?;
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         enrollment_token::Entity::insert(enrollment_token::ActiveModel {
             tenant_id: Set(tenant.id),
             token_hash: Set(token_hash.to_string()),
@@ -92,7 +90,7 @@ impl Store {
         F: FnOnce(&Tenant) -> std::result::Result<(String, IssuedSerial), String>,
     {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let token = enrollment_token::Entity::find()
             .filter(enrollment_token::Column::TokenHash.eq(token_hash))
             .one(&txn)
@@ -214,7 +212,7 @@ impl Store {
         now: i64,
     ) -> Result<()> {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         insert_certificate(&txn, &auth.agent_id, &issued, now).await?;
         audit(
             &txn,
@@ -233,7 +231,7 @@ impl Store {
     /// Revokes an agent: every certificate it holds stops working on its next call.
     pub async fn revoke_agent(&self, agent_id: &str, actor: &str, now: i64) -> Result<()> {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(a) = agent::Entity::find_by_id(agent_id).one(&txn).await? else {
             return Err(StoreError::NotFound(format!("no agent {agent_id:?}")));
         };

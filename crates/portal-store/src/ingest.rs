@@ -13,7 +13,7 @@ use portal_core::{FieldError, NormalizedItem, ProvinceReview, PublicationState};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 use crate::entity::{agent, audit_log, change_feed, item, item_version};
@@ -144,7 +144,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<EntryOutcome>> {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let hwm = high_water(&txn, &auth.agent_id).await?;
         let mut current = current_items(
             &txn,
@@ -266,7 +266,7 @@ impl Store {
         now: i64,
     ) -> Result<Vec<EntryOutcome>> {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let hwm = high_water(&txn, &auth.agent_id).await?;
         let mut current = current_items(
             &txn,

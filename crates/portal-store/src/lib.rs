@@ -72,7 +72,16 @@ impl Store {
             opts.max_connections(16).min_connections(1);
         }
         let db = sea_orm::Database::connect(opts).await?;
-        migration::Migrator::up(&db, None).await?;
+        // `portal-hub serve` and a CLI command opening a new database at once may race on the
+        // migration table; the loser finds the schema in place on its next try.
+        let mut attempt = 0;
+        while let Err(e) = migration::Migrator::up(&db, None).await {
+            attempt += 1;
+            if attempt > 5 {
+                return Err(e.into());
+            }
+            tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+        }
         Ok(Self {
             db,
             write_lock: Default::default(),
@@ -94,6 +103,20 @@ impl Store {
         } else {
             None
         }
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken
+    /// up front, so a transaction that reads before it writes cannot fail with
+    /// `SQLITE_BUSY_SNAPSHOT` when another process (the CLI, a second hub) wrote meanwhile.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?)
     }
 
     /// Closes the pool, so that a restarted hub in the same process finds the files free.

@@ -1,8 +1,6 @@
 //! Tenants: adding and finding component portals.
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{change_feed, tenant};
 use crate::{Result, Store, StoreError, audit};
@@ -38,7 +36,7 @@ impl Store {
         now: i64,
     ) -> Result<Tenant> {
         let _w = self.write_guard().await;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if tenant::Entity::find()
             .filter(tenant::Column::Slug.eq(slug))
             .one(&txn)

@@ -1,1 +1,48 @@
+//! Real hubs and real agents for tests and benchmarks: a hub runs in-process (its real gRPC,
+//! TLS and HTTP servers on loopback ports, its real database), agents run as real
+//! `portal-agent` processes that can be killed with SIGKILL. Nothing here is a mock.
 
+mod agent;
+mod hub;
+
+pub use agent::{AgentProcess, agent_client, bin};
+pub use hub::{Db, TestHub};
+
+use std::time::{Duration, Instant};
+
+/// Polls `check` until it returns `Some`, or fails after `timeout` with `what`.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<Option<T>>>,
+{
+    let start = Instant::now();
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if start.elapsed() > timeout {
+            anyhow::bail!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A Markdown item file as a component portal would export it.
+pub fn item_markdown(id: &str, title: &str, body: &str) -> String {
+    format!(
+        "---\nid: {id}\ntitle: \"{title}\"\ncategory: news\nlanguage: vi\nauthor: Phòng Văn hóa\n\
+         source: UBND huyện Châu Thành\npublished_at: 2024-06-01T08:00:00+07:00\n---\n{body}\n"
+    )
+}
+
+/// Logs for tests (`RUST_LOG` to see them).
+pub fn init_test_logging() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_test_writer()
+        .try_init();
+}

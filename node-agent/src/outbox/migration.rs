@@ -69,6 +69,11 @@ impl MigrationTrait for M0001Outbox {
                 .take(),
         )
         .await?;
+        // A new outbox must learn the hub's high-water mark before it numbers anything it sends
+        // (see Outbox::sync_seq). Set here so it happens exactly once per database.
+        m.get_connection()
+            .execute_unprepared("INSERT INTO meta (key, value) VALUES ('needs_seq_sync', '1')")
+            .await?;
         Ok(())
     }
 

@@ -57,7 +57,6 @@ fn now_ms() -> i64 {
 impl Outbox {
     pub async fn open(data_dir: &Path) -> anyhow::Result<Self> {
         let path = data_dir.join("outbox.db");
-        let fresh = !path.exists();
         let mut opts = ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
         opts.sqlx_logging(false)
             .max_connections(2)
@@ -72,21 +71,27 @@ impl Outbox {
         let db = sea_orm::Database::connect(opts)
             .await
             .with_context(|| format!("opening outbox {}", path.display()))?;
-        migration::Migrator::up(&db, None).await?;
-        let outbox = Self { db };
-        if fresh {
-            outbox.set_meta(NEEDS_SEQ_SYNC, "1").await?;
-        }
-        Ok(outbox)
+        migrate(&db).await?;
+        Ok(Self { db })
+    }
+
+    /// `BEGIN IMMEDIATE`: the write lock is taken up front, so a transaction that reads first
+    /// cannot fail with `SQLITE_BUSY_SNAPSHOT` when another writer (the scanner, a concurrent
+    /// `portal-agent publish`) committed meanwhile; it waits (busy timeout) instead.
+    async fn begin_write(&self) -> anyhow::Result<sea_orm::DatabaseTransaction> {
+        use sea_orm::{SqliteTransactionMode, TransactionOptions};
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?)
     }
 
     pub async fn close(self) -> anyhow::Result<()> {
         self.db.close().await?;
         Ok(())
-    }
-
-    async fn set_meta(&self, key: &str, value: &str) -> anyhow::Result<()> {
-        set_meta(&self.db, key, value).await
     }
 
     async fn get_meta(&self, key: &str) -> anyhow::Result<Option<String>> {
@@ -105,7 +110,7 @@ impl Outbox {
     /// what the hub has already seen from this agent; otherwise the hub would take new entries
     /// for resends and drop them. Entries queued before the sync are renumbered.
     pub async fn sync_seq(&self, hub_high_water: i64) -> anyhow::Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let pending = outbox_entry::Entity::find()
             .order_by_asc(outbox_entry::Column::Seq)
             .all(&txn)
@@ -155,7 +160,7 @@ impl Outbox {
         draft: &ItemDraft,
         file: Option<&FileFacts>,
     ) -> anyhow::Result<i64> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let res = outbox_entry::Entity::insert(outbox_entry::ActiveModel {
             kind: Set("publish".into()),
             item_id: Set(draft.id.clone()),
@@ -179,7 +184,7 @@ impl Outbox {
         reason: &str,
         forget: Option<&str>,
     ) -> anyhow::Result<i64> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let res = outbox_entry::Entity::insert(outbox_entry::ActiveModel {
             kind: Set("withdraw".into()),
             item_id: Set(item_id.to_string()),
@@ -204,7 +209,7 @@ impl Outbox {
         item_id: &str,
         errors: &[FieldError],
     ) -> anyhow::Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         rejection::Entity::insert(rejection::ActiveModel {
             seq: Set(0),
             item_id: Set(item_id.to_string()),
@@ -236,7 +241,7 @@ impl Outbox {
     /// Applies the hub's answers: answered entries leave the outbox, rejections are kept for
     /// `portal-agent status`, all in one transaction.
     pub async fn complete(&self, answers: &[Answer]) -> anyhow::Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let now = now_ms();
         let seqs: Vec<i64> = answers.iter().map(|a| a.seq).collect();
         for chunk in seqs.chunks(500) {
@@ -312,6 +317,23 @@ impl Outbox {
                 (r.seq, r.item_id, r.source, errors, r.at)
             })
             .collect())
+    }
+}
+
+/// Applies migrations; two processes opening a new outbox at once (`run` and `publish`) may
+/// race, and the loser simply finds the schema in place on its next try.
+async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let mut attempt = 0;
+    loop {
+        match migration::Migrator::up(db, None).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 5 => {
+                attempt += 1;
+                tracing::debug!(error = %e, "outbox migration raced; retrying");
+                tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 

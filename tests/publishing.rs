@@ -1,0 +1,194 @@
+//! An agent publishes a folder; the items appear on the tenant's site and the front page.
+
+use std::time::Duration;
+
+use portal_proto::v1::{Item, Outcome, PublishEntry, PublishRequest};
+use portal_testkit::{AgentProcess, Db, TestHub, agent_client, item_markdown, wait_for};
+
+const T: Duration = Duration::from_secs(30);
+
+async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
+    let hub = TestHub::start(db).await.unwrap();
+    hub.add_tenant("chauthanh", "UBND huyện Châu Thành")
+        .await
+        .unwrap();
+    let mut agent = AgentProcess::enroll(&hub, "chauthanh").await.unwrap();
+    for i in 0..5 {
+        agent
+            .write_file(
+                &format!("tin-{i}.md"),
+                &item_markdown(
+                    &format!("tin-{i}"),
+                    &format!("Đường tỉnh 88{i} ở Thạnh Phú"),
+                    "Nội dung",
+                ),
+            )
+            .unwrap();
+    }
+    // Decomposed Unicode in the title is stored as NFC; script in the body never runs.
+    agent
+        .write_file(
+            "xss.md",
+            &item_markdown(
+                "xss",
+                "Ủy ban nha\u{0302}n da\u{0302}n",
+                "<script>alert(1)</script><img src=x onerror=alert(2)>",
+            ),
+        )
+        .unwrap();
+    agent.start().unwrap();
+    wait_for("6 items on the tenant site", T, || async {
+        let (_, page) = hub.get("/t/chauthanh/", None).await?;
+        Ok((page.matches("<li lang=\"vi\">").count() == 6).then_some(()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+
+    let (status, page) = hub
+        .get("/items/tin-3", Some("chauthanh.bentre.gov.vn"))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(page.starts_with("<!DOCTYPE html><html lang=\"vi\">"));
+    assert!(page.contains("Đường tỉnh 883 ở Thạnh Phú"));
+    assert!(page.contains("Phòng Văn hóa"), "author shown");
+    assert!(page.contains("UBND huyện Châu Thành"), "source shown");
+    let (_, xss) = hub.get("/t/chauthanh/items/xss", None).await.unwrap();
+    assert!(xss.contains("Ủy ban nhân dân"), "title normalised to NFC");
+    assert!(
+        !xss.contains("<script") && !xss.contains("onerror"),
+        "{xss}"
+    );
+
+    let (status, front) = hub.get("/", Some("bentre.gov.vn")).await.unwrap();
+    assert_eq!(status, 200);
+    assert!(front.contains("Đường tỉnh 880 ở Thạnh Phú"));
+    assert!(front.contains("UBND huyện Châu Thành"));
+    assert!(front.contains("https://chauthanh.bentre.gov.vn/items/tin-0"));
+
+    // Deleting a file withdraws the item: gone from the pages at once, kept in the archive.
+    std::fs::remove_file(agent.content_dir().join("tin-0.md")).unwrap();
+    wait_for("withdrawal", T, || async {
+        let (s, _) = hub.get("/t/chauthanh/items/tin-0", None).await?;
+        Ok((s == 404).then_some(()))
+    })
+    .await
+    .unwrap();
+    let (_, front) = hub.get("/", None).await.unwrap();
+    assert!(!front.contains("Đường tỉnh 880"));
+    let t = hub
+        .store()
+        .tenant_by_slug("chauthanh")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        hub.store().item_versions(&t, "tin-0").await.unwrap().len(),
+        1
+    );
+
+    // Changing a file makes a new version, shown at once.
+    agent
+        .write_file("tin-1.md", &item_markdown("tin-1", "Tiêu đề mới", "Sửa"))
+        .unwrap();
+    wait_for("new version on the page", T, || async {
+        let (_, p) = hub.get("/t/chauthanh/items/tin-1", None).await?;
+        Ok(p.contains("Tiêu đề mới").then_some(()))
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        hub.store().item_versions(&t, "tin-1").await.unwrap().len(),
+        2
+    );
+    agent.stop();
+}
+
+#[tokio::test]
+async fn agent_publishes_folder_and_items_appear_on_sqlite() {
+    folder_items_appear_on_tenant_site_and_front_page(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn agent_publishes_folder_and_items_appear_on_postgres() {
+    folder_items_appear_on_tenant_site_and_front_page(Db::Postgres).await;
+}
+
+#[tokio::test]
+async fn a_batch_with_one_malformed_item_stores_the_others() {
+    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
+    let agent = AgentProcess::enroll(&hub, "stc").await.unwrap();
+    let mut client = agent_client(&agent).await.unwrap();
+    let good = |id: &str| Item {
+        id: id.into(),
+        title: "Công khai ngân sách".into(),
+        category: "news".into(),
+        language: "vi".into(),
+        author: "Phòng Ngân sách".into(),
+        source: "Sở Tài chính".into(),
+        published_at: Some(prost_types::Timestamp {
+            seconds: 1_717_200_000,
+            nanos: 0,
+        }),
+        body_markdown: "Số liệu".into(),
+        ..Default::default()
+    };
+    let mut bad = good("Không Hợp Lệ");
+    bad.author.clear();
+    let resp = client
+        .publish(PublishRequest {
+            entries: vec![
+                PublishEntry {
+                    seq: 1,
+                    item: Some(good("ns-1")),
+                },
+                PublishEntry {
+                    seq: 2,
+                    item: Some(bad),
+                },
+                PublishEntry {
+                    seq: 3,
+                    item: Some(good("ns-2")),
+                },
+            ],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let outcomes: Vec<Outcome> = resp.results.iter().map(|r| r.outcome()).collect();
+    assert_eq!(
+        outcomes,
+        [Outcome::Accepted, Outcome::Rejected, Outcome::Accepted]
+    );
+    let fields: Vec<&str> = resp.results[1]
+        .errors
+        .iter()
+        .map(|e| e.field.as_str())
+        .collect();
+    assert_eq!(fields, ["id", "author"]);
+    assert!(resp.results[1].errors[1].reason.contains("required"));
+    assert_eq!(hub.version_count("stc").await.unwrap(), 2);
+
+    // Through the agent's folder too: the bad file's reason shows in `portal-agent status`.
+    let mut agent = agent;
+    agent
+        .write_file("ok.md", &item_markdown("ok", "Hợp lệ", "x"))
+        .unwrap();
+    agent.write_file("bad.md", "---\nid: bad\ntitle: Thiếu tác giả\ncategory: news\nlanguage: vi\nsource: Sở\npublished_at: 2024-01-01\n---\nx\n").unwrap();
+    agent.start().unwrap();
+    wait_for("the good file to arrive", T, || async {
+        let (s, _) = hub.get("/t/stc/items/ok", None).await?;
+        Ok((s == 200).then_some(()))
+    })
+    .await
+    .unwrap();
+    let status = wait_for("the rejection in the agent's status", T, || async {
+        let s = agent.status().await?;
+        Ok(s.contains("author: is required").then_some(s))
+    })
+    .await
+    .unwrap();
+    assert!(status.contains("bad"), "{status}");
+    agent.stop();
+}
