@@ -17,9 +17,28 @@ fn is_invisible(c: char) -> bool {
     )
 }
 
+/// True when `s` is already NFC and holds nothing that normalisation would remove, so the
+/// common case (clean UTF-8 from a modern CMS) costs one scan and no allocation churn.
+fn is_clean(s: &str, keep_newlines: bool) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let plain = s.chars().all(|c| {
+        let allowed_control = keep_newlines && (c == '\n' || c == '\t');
+        (!c.is_control() || allowed_control) && !is_bidi_control(c) && !is_invisible(c)
+    });
+    plain && is_nfc_quick(s.chars()) == IsNormalized::Yes
+}
+
 /// Normalises a single-line field (names, titles): NFC, no controls or invisible characters,
 /// runs of whitespace collapsed to one space, trimmed.
 pub fn normalize_line(input: &str) -> String {
+    if is_clean(input, false)
+        && !input.contains("  ")
+        && !input.starts_with(char::is_whitespace)
+        && !input.ends_with(char::is_whitespace)
+        && !input.contains(|c: char| c.is_whitespace() && c != ' ')
+    {
+        return input.to_string();
+    }
     let mut out = String::with_capacity(input.len());
     let mut pending_space = false;
     for c in input.nfc() {
@@ -42,6 +61,9 @@ pub fn normalize_line(input: &str) -> String {
 /// Normalises multi-line text (bodies, summaries): NFC, line endings as `\n`, tabs and newlines
 /// kept, other controls and invisible characters removed, trailing whitespace trimmed.
 pub fn normalize_block(input: &str) -> String {
+    if !input.contains('\r') && is_clean(input, true) {
+        return input.trim_end().to_string();
+    }
     let unified = input.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = String::with_capacity(unified.len());
     for c in unified.nfc() {
@@ -73,6 +95,22 @@ mod tests {
             normalize_line("Sở\u{202E} Tài\u{200B} chính\u{2066}"),
             "Sở Tài chính"
         );
+    }
+
+    #[test]
+    fn fast_path_agrees_with_slow_path() {
+        for s in [
+            "Sở Tài chính",
+            " a",
+            "a  b",
+            "a\u{00A0}b",
+            "x\n",
+            "Bến\tTre",
+            "e\u{0301}",
+        ] {
+            let slow: String = normalize_line(&format!("{s}\u{200B}"));
+            assert_eq!(normalize_line(s), slow, "{s:?}");
+        }
     }
 
     #[test]

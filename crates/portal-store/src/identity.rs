@@ -1,7 +1,9 @@
 //! Enrollment tokens, agents, their certificates, revocation and heartbeats.
 
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 
 use crate::entity::{agent, certificate, enrollment_token, tenant};
 use crate::{Result, Store, StoreError, Tenant, audit};
@@ -170,37 +172,75 @@ impl Store {
         tenant_slug: &str,
         serial_hex: &str,
     ) -> Result<AgentAuth> {
-        let Some(a) = agent::Entity::find_by_id(agent_id).one(&self.db).await? else {
+        use sea_orm::sea_query::{Alias, Query};
+        // One round trip: this runs on every agent call.
+        let (a, c, t) = (
+            Alias::new("agents"),
+            Alias::new("certificates"),
+            Alias::new("tenants"),
+        );
+        let q = Query::select()
+            .expr_as(
+                Expr::col((a.clone(), Alias::new("revoked_at"))),
+                Alias::new("revoked_at"),
+            )
+            .expr_as(
+                Expr::col((c.clone(), Alias::new("agent_id"))),
+                Alias::new("cert_agent"),
+            )
+            .expr_as(
+                Expr::col((t.clone(), Alias::new("id"))),
+                Alias::new("tenant_id"),
+            )
+            .expr_as(
+                Expr::col((t.clone(), Alias::new("slug"))),
+                Alias::new("tenant_slug"),
+            )
+            .from(a.clone())
+            .inner_join(
+                t.clone(),
+                Expr::col((t.clone(), Alias::new("id")))
+                    .equals((a.clone(), Alias::new("tenant_id"))),
+            )
+            .left_join(
+                c.clone(),
+                Expr::col((c.clone(), Alias::new("serial")))
+                    .eq(serial_hex)
+                    .and(
+                        Expr::col((c.clone(), Alias::new("agent_id")))
+                            .equals((a.clone(), Alias::new("id"))),
+                    ),
+            )
+            .and_where(Expr::col((a, Alias::new("id"))).eq(agent_id))
+            .to_owned();
+        let Some(row) = self.db.query_one(&q).await? else {
             return Err(StoreError::Refused(format!(
                 "agent {agent_id} is not enrolled"
             )));
         };
-        if a.revoked_at.is_some() {
+        let revoked: Option<i64> = row.try_get("", "revoked_at")?;
+        let cert_agent: Option<String> = row.try_get("", "cert_agent")?;
+        let tenant_id: i64 = row.try_get("", "tenant_id")?;
+        let slug: String = row.try_get("", "tenant_slug")?;
+        if revoked.is_some() {
             return Err(StoreError::Refused(format!(
                 "agent {agent_id} has been revoked"
             )));
         }
-        let cert = certificate::Entity::find_by_id(serial_hex)
-            .one(&self.db)
-            .await?;
-        if cert.map(|c| c.agent_id) != Some(a.id.clone()) {
+        if cert_agent.as_deref() != Some(agent_id) {
             return Err(StoreError::Refused(
                 "certificate was not issued to this agent".into(),
             ));
         }
-        let t = tenant::Entity::find_by_id(a.tenant_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| StoreError::Refused("agent's tenant no longer exists".into()))?;
-        if t.slug != tenant_slug {
+        if slug != tenant_slug {
             return Err(StoreError::Refused(
                 "certificate names another tenant than the agent's".into(),
             ));
         }
         Ok(AgentAuth {
-            agent_id: a.id,
-            tenant_id: t.id,
-            tenant_slug: t.slug,
+            agent_id: agent_id.to_string(),
+            tenant_id,
+            tenant_slug: slug,
         })
     }
 

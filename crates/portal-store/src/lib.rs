@@ -45,6 +45,8 @@ pub struct Store {
     /// SQLite (`SQLITE_BUSY`) into orderly waiting. PostgreSQL does not need it.
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     sqlite: bool,
+    /// Publish and withdraw calls, applied by the group-commit writer (see `ingest`).
+    writer: tokio::sync::mpsc::Sender<ingest::Job>,
 }
 
 impl Store {
@@ -82,11 +84,28 @@ impl Store {
             }
             tokio::time::sleep(Duration::from_millis(50 * attempt)).await;
         }
-        Ok(Self {
+        let (writer, jobs) = tokio::sync::mpsc::channel(1024);
+        let store = Self {
             db,
             write_lock: Default::default(),
             sqlite,
-        })
+            writer,
+        };
+        // The writer ends when every handle (and so every sender) is dropped.
+        tokio::spawn(ingest::writer(store.without_writer(), jobs));
+        Ok(store)
+    }
+
+    /// A handle for the writer task itself: same pool and lock, and a closed job channel so the
+    /// writer does not keep its own queue open.
+    fn without_writer(&self) -> Self {
+        let (writer, _) = tokio::sync::mpsc::channel(1);
+        Self {
+            db: self.db.clone(),
+            write_lock: self.write_lock.clone(),
+            sqlite: self.sqlite,
+            writer,
+        }
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

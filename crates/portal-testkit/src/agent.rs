@@ -13,7 +13,13 @@ use crate::TestHub;
 /// `make test` does).
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    // Tests live in target/<profile>/deps, binaries such as portal-bench in target/<profile>.
+    let here = exe.parent().expect("exe dir");
+    let dir = if here.ends_with("deps") {
+        here.parent().expect("target dir")
+    } else {
+        here
+    };
     let p = dir.join(name);
     assert!(
         p.exists(),
