@@ -1,0 +1,41 @@
+# The commands the README names. Only the Rust toolchain is needed (no system protoc).
+CARGO ?= cargo
+
+.PHONY: build demo test bench lint fmt run clean
+
+build:
+	$(CARGO) build --bins
+
+## make demo: hub + three agents with sample content, pages on http://127.0.0.1:8080/
+demo:
+	./deploy/demo.sh
+
+## make test: everything CI runs (needs PostgreSQL on 127.0.0.1:5432; .ci/run starts it)
+test:
+	$(CARGO) build --bins
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+		$(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+		$(CARGO) test --workspace --no-fail-fast; \
+	fi
+
+## make bench: ingest benchmark (hub vs bare tonic mTLS echo); see BENCHMARKS.md
+bench:
+	$(CARGO) build --release --bins
+	./target/release/portal-bench --batch 100 --agents 8
+	./target/release/portal-bench --batch 1 --agents 64
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+## make run: a hub from ./hub-data (run `portal-hub --data-dir hub-data init` first)
+run:
+	$(CARGO) run --bin portal-hub -- --data-dir hub-data serve
+
+clean:
+	$(CARGO) clean
+	rm -rf demo-data
