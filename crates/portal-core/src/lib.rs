@@ -5,9 +5,11 @@
 //! needs as arguments, so the rules here are the same for the hub's gRPC and HTTP front ends and
 //! are tested without any of them.
 
+pub mod category;
 pub mod duration;
 pub mod front_matter;
 pub mod item;
+pub mod legacy;
 pub mod render;
 pub mod tenant;
 pub mod text;

@@ -254,3 +254,50 @@ async fn sqlite_tokens_are_single_use_and_expire() {
 async fn postgres_tokens_are_single_use_and_expire() {
     tokens_are_single_use_and_expire(postgres().await).await;
 }
+
+/// Many agents publishing at once share group commits; each still gets exactly its own results,
+/// and each item exists once.
+async fn concurrent_agents_share_group_commits(store: Store) {
+    let mut auths = Vec::new();
+    for slug in ["t-a", "t-b", "t-c", "t-d"] {
+        auths.push(enrolled(&store, slug).await);
+    }
+    let mut tasks = Vec::new();
+    for auth in auths.clone() {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut seq = 0;
+            for round in 0..10 {
+                let entries: Vec<IngestEntry> = (0..5)
+                    .map(|i| {
+                        seq += 1;
+                        // Every tenant uses the same ids: tenants must never see each other's.
+                        entry(seq, draft(&format!("muc-{round}-{i}"), &format!("{} {round} {i}", auth.tenant_slug)))
+                    })
+                    .collect();
+                let r = store.publish(&auth, entries, ProvinceReview::Approved, NOW).await.unwrap();
+                assert!(r.iter().all(|e| e.outcome == Outcome::Accepted && e.version == 1), "{r:?}");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    for auth in &auths {
+        let tenant = store.tenant_by_slug(&auth.tenant_slug).await.unwrap().unwrap();
+        assert_eq!(store.version_count(&tenant).await.unwrap(), 50);
+        let item = store.published_item(&tenant, "muc-3-2").await.unwrap().unwrap();
+        assert_eq!(item.title, format!("{} 3 2", auth.tenant_slug));
+    }
+}
+
+#[tokio::test]
+async fn sqlite_concurrent_agents_share_group_commits() {
+    let (store, _dir) = sqlite().await;
+    concurrent_agents_share_group_commits(store).await;
+}
+
+#[tokio::test]
+async fn postgres_concurrent_agents_share_group_commits() {
+    concurrent_agents_share_group_commits(postgres().await).await;
+}
