@@ -46,6 +46,9 @@ pub struct HubConfig {
     pub province_review_on_accept: String,
     /// Entries in the page cache.
     pub page_cache_entries: u64,
+    /// Where uploaded media are kept; empty means `<data_dir>/media`. Several replicas must
+    /// share it (a network file system or a mounted object store).
+    pub media_dir: PathBuf,
 }
 
 impl Default for HubConfig {
@@ -68,6 +71,7 @@ impl Default for HubConfig {
             grpc_max_concurrent_streams: 256,
             province_review_on_accept: "approved".into(),
             page_cache_entries: 10_000,
+            media_dir: PathBuf::new(),
         }
     }
 }
@@ -134,6 +138,14 @@ impl HubConfig {
 
     pub fn agent_cert_validity_secs(&self) -> i64 {
         portal_core::duration::parse_duration_secs(&self.agent_cert_validity).unwrap_or(604_800)
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        if self.media_dir.as_os_str().is_empty() {
+            self.data_dir.join("media")
+        } else {
+            self.media_dir.clone()
+        }
     }
 
     pub fn pki_dir(&self) -> PathBuf {

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod grpc;
 pub mod init;
+pub mod media;
 pub mod ops;
 pub mod state;
 pub mod web;
@@ -70,6 +71,8 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         cache: web::cache::PageCache::new(config.page_cache_entries),
         counters: Default::default(),
         review_on_accept,
+        media: media::MediaFiles::new(&config.media_dir()),
+        media_uploads: Default::default(),
         store,
         ca,
         config,

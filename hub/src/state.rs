@@ -50,6 +50,9 @@ pub struct HubStateInner {
     pub cache: PageCache,
     pub counters: Counters,
     pub review_on_accept: portal_core::ProvinceReview,
+    pub media: crate::media::MediaFiles,
+    /// Media being uploaded right now; a second upload of the same object waits its turn.
+    pub media_uploads: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 pub type HubState = Arc<HubStateInner>;

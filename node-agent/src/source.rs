@@ -14,6 +14,7 @@ use crate::outbox::{FileFacts, Outbox};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct ScanReport {
+    pub media: usize,
     pub published: usize,
     pub withdrawn: usize,
     pub rejected: usize,
@@ -21,8 +22,27 @@ pub struct ScanReport {
 
 impl ScanReport {
     pub fn changed(&self) -> bool {
-        self.published + self.withdrawn > 0
+        self.media + self.published + self.withdrawn > 0
     }
+}
+
+const MEDIA_EXTENSIONS: &[&str] = &[
+    "jpg", "jpeg", "png", "gif", "webp", "pdf", "mp3", "aac", "m4a", "mp4",
+];
+
+fn extension(name: &str) -> String {
+    name.rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+fn is_item_file(name: &str) -> bool {
+    matches!(extension(name).as_str(), "md" | "markdown")
+}
+
+/// A candidate medium by name; its type is then checked by content on the hub.
+fn is_media_file(name: &str) -> bool {
+    MEDIA_EXTENSIONS.contains(&extension(name).as_str())
 }
 
 fn wanted(name: &str) -> bool {
@@ -30,7 +50,7 @@ fn wanted(name: &str) -> bool {
         || name.ends_with('~')
         || name.ends_with(".tmp")
         || name.ends_with(".swp"))
-        && (name.ends_with(".md") || name.ends_with(".markdown"))
+        && (is_item_file(name) || is_media_file(name))
 }
 
 /// Lists item files under `dir` (recursively), as paths relative to `dir` with '/' separators.
@@ -101,6 +121,11 @@ pub async fn ingest_file(
         outbox.remember(&facts, &k.item_id).await?;
         return Ok(());
     }
+    if is_media_file(rel) {
+        outbox.enqueue_media(&path.display().to_string(), &facts).await?;
+        report.media += 1;
+        return Ok(());
+    }
     let fallback = default_id(rel);
     let draft = match String::from_utf8(bytes) {
         Err(_) => Err(FieldError::new(
@@ -108,7 +133,12 @@ pub async fn ingest_file(
             "is not valid UTF-8; save it as UTF-8 (Unicode, TCVN 6909)",
         )),
         Ok(text) => portal_core::front_matter::parse_item_file(&text, &fallback)
-            .map_err(|e| FieldError::new("front_matter", e.to_string())),
+            .map_err(|e| FieldError::new("front_matter", e.to_string()))
+            .and_then(|mut d| {
+                let base = Path::new(rel).parent().unwrap_or(Path::new(""));
+                d.body_markdown = link_media(&d.body_markdown, dir, base)?;
+                Ok(d)
+            }),
     };
     match draft {
         Err(err) => {
@@ -138,7 +168,11 @@ pub async fn ingest_file(
 pub async fn scan(outbox: &Outbox, dir: &Path) -> anyhow::Result<ScanReport> {
     let mut report = ScanReport::default();
     let files = list(dir)?;
-    for rel in &files {
+    // Media first, so that their uploads precede the items that show them.
+    for rel in files.iter().filter(|f| is_media_file(f)) {
+        ingest_file(outbox, dir, rel, &mut report).await?;
+    }
+    for rel in files.iter().filter(|f| is_item_file(f)) {
         ingest_file(outbox, dir, rel, &mut report).await?;
     }
     let present: HashSet<&str> = files.iter().map(String::as_str).collect();
@@ -146,7 +180,8 @@ pub async fn scan(outbox: &Outbox, dir: &Path) -> anyhow::Result<ScanReport> {
         if present.contains(known.path.as_str()) {
             continue;
         }
-        if known.item_id.is_empty() {
+        // Media are content-addressed and may be shared: deleting the file withdraws nothing.
+        if known.item_id.is_empty() || known.item_id.starts_with("media:") {
             outbox.forget(&known.path).await?;
         } else {
             outbox
@@ -162,6 +197,37 @@ pub async fn scan(outbox: &Outbox, dir: &Path) -> anyhow::Result<ScanReport> {
     Ok(report)
 }
 
+/// Rewrites links and images that point at media files beside the item (`![Cầu](anh/cau.jpg)`)
+/// into content-addressed references (`media:<sha256>`), which the hub serves. A referenced file
+/// that does not exist is an error: the page would show a hole.
+fn link_media(markdown: &str, dir: &Path, base: &Path) -> Result<String, FieldError> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut out = markdown.to_string();
+    for event in Parser::new(markdown) {
+        let dest = match &event {
+            Event::Start(Tag::Image { dest_url, .. }) | Event::Start(Tag::Link { dest_url, .. }) => dest_url.to_string(),
+            _ => continue,
+        };
+        let local = !(dest.contains("://")
+            || dest.starts_with('/')
+            || dest.starts_with('#')
+            || dest.contains(':'));
+        if !local || !is_media_file(&dest) {
+            continue;
+        }
+        let rel = base.join(&dest);
+        if rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
+            return Err(FieldError::new("body", format!("{dest}: media must be inside the content folder")));
+        }
+        let bytes = std::fs::read(dir.join(&rel))
+            .map_err(|_| FieldError::new("body", format!("{dest}: file not found beside the item")))?;
+        let sha = hex::encode(Sha256::digest(&bytes));
+        out = out.replace(&format!("]({dest})"), &format!("](media:{sha})"));
+        out = out.replace(&format!("]({dest} "), &format!("](media:{sha} "));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,7 +238,8 @@ mod tests {
         assert!(!wanted(".tin-1.md"));
         assert!(!wanted("tin-1.md.tmp"));
         assert!(!wanted("tin-1.md~"));
-        assert!(!wanted("anh.jpg"));
+        assert!(wanted("anh.JPG"));
+        assert!(!wanted("tai-lieu.docx"));
         assert_eq!(default_id("2024/Tin-1.md"), "tin-1");
     }
 
@@ -188,6 +255,7 @@ mod tests {
         assert_eq!(
             r,
             ScanReport {
+                media: 0,
                 published: 1,
                 withdrawn: 0,
                 rejected: 1
@@ -214,5 +282,44 @@ mod tests {
         assert_eq!(kinds, ["publish", "publish"]);
         assert_eq!(ob.depth().await.unwrap(), 3);
         assert_eq!(ob.recent_rejections(10).await.unwrap().len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod media_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn media_beside_items_are_queued_first_and_linked_by_hash() {
+        let out = tempfile::tempdir().unwrap();
+        let content = tempfile::tempdir().unwrap();
+        let ob = Outbox::open(out.path()).await.unwrap();
+        std::fs::create_dir_all(content.path().join("anh")).unwrap();
+        let png = b"\x89PNG\r\n\x1a\nnot really an image".to_vec();
+        let sha = hex::encode(Sha256::digest(&png));
+        std::fs::write(content.path().join("anh/cau.png"), &png).unwrap();
+        std::fs::write(
+            content.path().join("a.md"),
+            "---\nid: a\n---\n![Cầu Rạch Miễu](anh/cau.png) [tải về](anh/cau.png)\n",
+        )
+        .unwrap();
+        std::fs::write(content.path().join("b.md"), "---\nid: b\n---\n![x](anh/khong-co.png)\n").unwrap();
+        let r = scan(&ob, content.path()).await.unwrap();
+        assert_eq!((r.media, r.published, r.rejected), (1, 1, 1));
+        let batch = ob.next_batch(10).await.unwrap();
+        assert_eq!(batch[0].kind, "media");
+        assert_eq!(batch[0].item_id, sha);
+        let rest = ob.next_batch(10).await.unwrap();
+        assert_eq!(rest.len(), 1);
+        ob.complete(&[crate::outbox::Answer { seq: batch[0].seq, item_id: sha.clone(), rejected: None }])
+            .await
+            .unwrap();
+        let items = ob.next_batch(10).await.unwrap();
+        let draft: portal_core::ItemDraft = serde_json::from_str(&items[0].payload).unwrap();
+        assert!(draft.body_markdown.contains(&format!("![Cầu Rạch Miễu](media:{sha})")), "{}", draft.body_markdown);
+        assert!(draft.body_markdown.contains(&format!("[tải về](media:{sha})")));
+        // Deleting a medium withdraws nothing.
+        std::fs::remove_file(content.path().join("anh/cau.png")).unwrap();
+        assert_eq!(scan(&ob, content.path()).await.unwrap().withdrawn, 0);
     }
 }

@@ -7,7 +7,8 @@ use anyhow::Context;
 use portal_core::{FieldError, ItemDraft};
 use portal_proto::v1::agent_service_client::AgentServiceClient;
 use portal_proto::v1::{
-    HeartbeatRequest, HeartbeatResponse, Item, Outcome, PublishEntry, PublishRequest,
+    HeartbeatRequest, HeartbeatResponse, Item, MediaChunk, MediaStatusRequest, MediaUploaded,
+    Outcome, PublishEntry, PublishRequest,
     WithdrawEntry, WithdrawRequest,
 };
 use portal_proto::{timestamp_from_millis, timestamp_to_millis};
@@ -112,6 +113,13 @@ pub async fn send_batch(
     batch: &[OutboxEntry],
 ) -> Result<Vec<Answer>, tonic::Status> {
     let results = match batch.first().map(|e| e.kind.as_str()) {
+        Some("media") => {
+            let mut answers = Vec::with_capacity(batch.len());
+            for e in batch {
+                answers.push(send_media(client, e).await?);
+            }
+            return Ok(answers);
+        }
         Some("withdraw") => {
             let entries = batch
                 .iter()
@@ -157,6 +165,97 @@ pub async fn send_batch(
             item_id: r.item_id,
         })
         .collect())
+}
+
+/// Bytes per media chunk (well under the hub's message limit).
+pub const MEDIA_CHUNK: usize = 1 << 20;
+
+/// Uploads one queued medium. A medium the hub refuses (type, size) is answered as rejected so
+/// that it does not block the queue; a file that changed since it was queued is dropped (the
+/// next scan queues its new content).
+async fn send_media(client: &mut AgentServiceClient<Channel>, e: &OutboxEntry) -> Result<Answer, tonic::Status> {
+    let answer = |rejected: Option<Vec<FieldError>>| Answer { seq: e.seq, item_id: e.item_id.clone(), rejected };
+    let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
+    let path = payload["path"].as_str().unwrap_or_default().to_string();
+    match upload_media(client, std::path::Path::new(&path), &e.item_id, MEDIA_CHUNK, None).await {
+        Ok(_) => Ok(answer(None)),
+        Err(UploadError::Hub(s)) if s.code() == tonic::Code::InvalidArgument => {
+            Ok(answer(Some(vec![FieldError::new("media", format!("{path}: {}", s.message()))])))
+        }
+        Err(UploadError::Hub(s)) => Err(s),
+        Err(UploadError::Local(m)) => {
+            tracing::info!(file = %path, reason = %m, "medium not sent");
+            Ok(answer(Some(vec![FieldError::new("media", format!("{path}: {m}"))])))
+        }
+    }
+}
+
+/// Why an upload did not complete.
+#[derive(Debug)]
+pub enum UploadError {
+    /// The hub refused or could not be reached (retry unless InvalidArgument).
+    Hub(tonic::Status),
+    /// The local file is gone or no longer has the announced content.
+    Local(String),
+}
+
+impl From<tonic::Status> for UploadError {
+    fn from(s: tonic::Status) -> Self {
+        Self::Hub(s)
+    }
+}
+
+/// Uploads a file whose SHA-256 is `sha`, resuming after what the hub already holds. With
+/// `stop_after`, only that many chunks are sent (to test resumption).
+pub async fn upload_media(
+    client: &mut AgentServiceClient<Channel>,
+    path: &std::path::Path,
+    sha: &str,
+    chunk: usize,
+    stop_after: Option<usize>,
+) -> Result<Option<MediaUploaded>, UploadError> {
+    use sha2::{Digest, Sha256};
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let status = client
+        .media_status(MediaStatusRequest { sha256: sha.to_string() })
+        .await?
+        .into_inner();
+    if status.complete {
+        return Ok(None);
+    }
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|e| UploadError::Local(format!("cannot read: {e}")))?;
+    if hex::encode(Sha256::digest(&bytes)) != sha {
+        return Err(UploadError::Local("file changed since it was queued".into()));
+    }
+    drop(bytes);
+    let total = tokio::fs::metadata(path).await.map_err(|e| UploadError::Local(e.to_string()))?.len();
+    let mut file = tokio::fs::File::open(path).await.map_err(|e| UploadError::Local(e.to_string()))?;
+    let start = status.received_bytes.min(total);
+    file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| UploadError::Local(e.to_string()))?;
+    let sha = sha.to_string();
+    // Chunks are read lazily, so a large video is never held in memory whole.
+    let chunks = futures::stream::unfold((file, start, 0usize), move |(mut f, offset, sent)| {
+        let sha = sha.clone();
+        async move {
+            if offset >= total || stop_after.is_some_and(|n| sent >= n) {
+                return None;
+            }
+            let mut buf = vec![0u8; chunk.min((total - offset) as usize)];
+            f.read_exact(&mut buf).await.ok()?;
+            let len = buf.len() as u64;
+            let msg = MediaChunk { sha256: sha, total_size: total, offset, data: buf };
+            Some((msg, (f, offset + len, sent + 1)))
+        }
+    });
+    let resp = client.upload_media(chunks).await;
+    match resp {
+        Ok(r) => Ok(Some(r.into_inner())),
+        // An upload stopped on purpose ends with the hub saying it is incomplete.
+        Err(s) if stop_after.is_some() && s.code() == tonic::Code::FailedPrecondition => Ok(None),
+        Err(s) => Err(UploadError::Hub(s)),
+    }
 }
 
 /// Sends a heartbeat with the outbox's state.

@@ -61,6 +61,8 @@ pub struct NormalizedItem {
     pub body_html: String,
     /// SHA-256 (hex) of the normalised content: equal content, equal hash.
     pub content_hash: String,
+    /// Uploaded media the body refers to (`media:<sha256>`); they must exist on the hub.
+    pub media: Vec<String>,
 }
 
 /// Where an item stands on its tenant's own site.
@@ -255,6 +257,13 @@ impl ItemDraft {
         if body_markdown.trim().is_empty() {
             errors.push(FieldError::new("body", "is required"));
         }
+        let media = match crate::media::media_refs(&body_markdown) {
+            Ok(refs) => refs.into_iter().map(|r| r.sha256).collect(),
+            Err(e) => {
+                errors.extend(e);
+                Vec::new()
+            }
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -273,6 +282,7 @@ impl ItemDraft {
             body_markdown,
             body_html,
             content_hash: String::new(),
+            media,
         };
         item.content_hash = item.compute_hash();
         Ok(item)

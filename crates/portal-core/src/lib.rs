@@ -10,6 +10,7 @@ pub mod duration;
 pub mod front_matter;
 pub mod item;
 pub mod legacy;
+pub mod media;
 pub mod render;
 pub mod tenant;
 pub mod text;

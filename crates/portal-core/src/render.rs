@@ -17,7 +17,22 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
-    let parser = Parser::new_ext(markdown, opts);
+    // Uploaded media are referenced as `media:<sha256>` and served by the hub at /media/<sha256>.
+    let parser = Parser::new_ext(markdown, opts).map(|event| match event {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id })
+            if dest_url.starts_with(crate::media::MEDIA_SCHEME) =>
+        {
+            let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url: dest.into(), title, id })
+        }
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id })
+            if dest_url.starts_with(crate::media::MEDIA_SCHEME) =>
+        {
+            let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url: dest.into(), title, id })
+        }
+        other => other,
+    });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
     sanitize_html(&raw)
@@ -42,6 +57,14 @@ mod tests {
         assert!(!out.contains("javascript:"), "{out}");
         assert!(!out.contains("<svg"), "{out}");
         assert!(out.contains("Xin chào"));
+    }
+
+    #[test]
+    fn media_references_point_at_the_hub() {
+        let sha = "b".repeat(64);
+        let out = markdown_to_safe_html(&format!("![Bến Tre](media:{sha})"));
+        assert!(out.contains(&format!("src=\"/media/{sha}\"")), "{out}");
+        assert!(out.contains("alt=\"Bến Tre\""), "{out}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod entity;
 mod identity;
 mod ingest;
+mod media;
 pub mod migration;
 mod read;
 pub mod scratch;
@@ -19,6 +20,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use identity::{AgentAuth, EnrolledAgent, Heartbeat, IssuedSerial};
 pub use ingest::{EntryOutcome, IngestEntry, Outcome};
+pub use media::MediaRecord;
 pub use read::{ItemPage, ItemView, VersionView};
 pub use tenants::Tenant;
 

@@ -8,7 +8,7 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation)]
+        vec![Box::new(M0001Foundation), Box::new(M0002Media)]
     }
 }
 
@@ -216,5 +216,37 @@ impl MigrationTrait for M0001Foundation {
                 .await?;
         }
         Ok(())
+    }
+}
+
+struct M0002Media;
+
+impl MigrationName for M0002Media {
+    fn name(&self) -> &str {
+        "m0002_media"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0002Media {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("media"))
+                .if_not_exists()
+                .col(string("sha256").primary_key())
+                .col(string("content_type"))
+                .col(string("kind"))
+                .col(big_integer("size"))
+                .col(big_integer("tenant_id"))
+                .col(big_integer("created_at"))
+                .take(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("media")).if_exists().take())
+            .await
     }
 }

@@ -4,8 +4,9 @@
 use portal_core::{FieldError, ItemDraft};
 use portal_proto::v1::agent_service_server::AgentService;
 use portal_proto::v1::{
-    EntryResult, HeartbeatRequest, HeartbeatResponse, Item, Outcome as PbOutcome, PublishRequest,
-    PublishResponse, WithdrawRequest, WithdrawResponse,
+    EntryResult, HeartbeatRequest, HeartbeatResponse, Item, MediaChunk, MediaStatusRequest,
+    MediaStatusResponse, MediaUploaded, Outcome as PbOutcome, PublishRequest, PublishResponse,
+    WithdrawRequest, WithdrawResponse,
 };
 use portal_proto::{timestamp_from_millis, timestamp_to_millis};
 use portal_store::{EntryOutcome, Heartbeat, IngestEntry, Outcome};
@@ -33,6 +34,34 @@ impl AgentApi {
             return Err(Status::invalid_argument(format!(
                 "entries: {n} entries in one batch, at most {max} allowed"
             )));
+        }
+        Ok(())
+    }
+
+    /// Items may only refer to media the hub holds: otherwise the page would show a hole.
+    async fn check_media(&self, entries: &mut [IngestEntry]) -> Result<(), Status> {
+        let wanted: Vec<String> = entries
+            .iter()
+            .filter_map(|e| e.item.as_ref().ok())
+            .flat_map(|i| i.media.iter().cloned())
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let present = self.state.store.media_present(&wanted).await.map_err(store_status)?;
+        for e in entries.iter_mut() {
+            let missing: Vec<FieldError> = match &e.item {
+                Ok(item) => item
+                    .media
+                    .iter()
+                    .filter(|m| !present.contains(*m))
+                    .map(|m| FieldError::new("body", format!("media:{m} has not been uploaded; upload it before the item")))
+                    .collect(),
+                Err(_) => continue,
+            };
+            if !missing.is_empty() {
+                e.item = Err(missing);
+            }
         }
         Ok(())
     }
@@ -144,6 +173,7 @@ impl AgentService for AgentApi {
             };
             ingest.push(IngestEntry { seq, item_id, item });
         }
+        self.check_media(&mut ingest).await?;
         let mut results = if ingest.is_empty() {
             Vec::new()
         } else {
@@ -198,6 +228,69 @@ impl AgentService for AgentApi {
         }))
     }
 
+    async fn upload_media(
+        &self,
+        req: Request<tonic::Streaming<MediaChunk>>,
+    ) -> Result<Response<MediaUploaded>, Status> {
+        let auth = authenticate(&self.state, &req).await?;
+        let mut stream = req.into_inner();
+        let Some(first) = stream.message().await? else {
+            return Err(Status::invalid_argument("no chunk received"));
+        };
+        let (sha, total) = (first.sha256.clone(), first.total_size);
+        if !portal_core::media::is_sha256_hex(&sha) {
+            return Err(Status::invalid_argument("sha256: must be 64 lower-case hex digits"));
+        }
+        if total == 0 {
+            return Err(Status::invalid_argument("total_size: must be at least 1"));
+        }
+        let _turn = UploadTurn::take(&self.state, &sha)?;
+        let st = &self.state;
+        if let Some(m) = st.store.media(&sha).await.map_err(store_status)? {
+            // Already here (from this tenant or another): nothing to store.
+            return Ok(Response::new(MediaUploaded { sha256: sha, content_type: m.content_type, size: m.size as u64 }));
+        }
+        let mut chunk = Some(first);
+        while let Some(c) = chunk {
+            if c.sha256 != sha || c.total_size != total {
+                return Err(Status::invalid_argument("every chunk must name the same sha256 and total_size"));
+            }
+            st.media.append(&sha, total, c.offset, &c.data).await.map_err(media_status)?;
+            chunk = stream.message().await?;
+        }
+        let ty = st.media.finish(&sha, total).await.map_err(media_status)?;
+        st.store
+            .record_media(&auth, &sha, ty.mime, ty.kind.as_str(), total as i64, now_ms())
+            .await
+            .map_err(store_status)?;
+        tracing::info!(tenant = %auth.tenant_slug, %sha, mime = ty.mime, size = total, "media stored");
+        Ok(Response::new(MediaUploaded { sha256: sha, content_type: ty.mime.to_string(), size: total }))
+    }
+
+    async fn media_status(
+        &self,
+        req: Request<MediaStatusRequest>,
+    ) -> Result<Response<MediaStatusResponse>, Status> {
+        let auth = authenticate(&self.state, &req).await?;
+        let sha = req.into_inner().sha256;
+        if !portal_core::media::is_sha256_hex(&sha) {
+            return Err(Status::invalid_argument("sha256: must be 64 lower-case hex digits"));
+        }
+        let st = &self.state;
+        if st.store.media(&sha).await.map_err(store_status)?.is_some() {
+            return Ok(Response::new(MediaStatusResponse { complete: true, received_bytes: 0 }));
+        }
+        // Bytes in place without a record (a crash between the two): record them now.
+        if let Some((ty, size)) = st.media.verify_complete(&sha).await {
+            st.store
+                .record_media(&auth, &sha, ty.mime, ty.kind.as_str(), size as i64, now_ms())
+                .await
+                .map_err(store_status)?;
+            return Ok(Response::new(MediaStatusResponse { complete: true, received_bytes: size }));
+        }
+        Ok(Response::new(MediaStatusResponse { complete: false, received_bytes: st.media.received(&sha).await }))
+    }
+
     async fn heartbeat(
         &self,
         req: Request<HeartbeatRequest>,
@@ -231,5 +324,38 @@ impl AgentService for AgentApi {
             renew_after: Some(timestamp_from_millis(renew_after)),
             high_water_seq,
         }))
+    }
+}
+
+fn media_status(e: crate::media::MediaError) -> Status {
+    use crate::media::MediaError;
+    match e {
+        MediaError::Invalid(m) => Status::invalid_argument(m),
+        MediaError::Offset(m) => Status::failed_precondition(m),
+        MediaError::Io(e) => super::internal(e),
+    }
+}
+
+/// One upload per object at a time; released when dropped.
+struct UploadTurn<'a> {
+    state: &'a HubState,
+    sha: String,
+}
+
+impl<'a> UploadTurn<'a> {
+    fn take(state: &'a HubState, sha: &str) -> Result<Self, Status> {
+        let mut busy = state.media_uploads.lock().map_err(|_| Status::internal("media lock poisoned"))?;
+        if !busy.insert(sha.to_string()) {
+            return Err(Status::aborted("this object is being uploaded by another call; retry shortly"));
+        }
+        Ok(Self { state, sha: sha.to_string() })
+    }
+}
+
+impl Drop for UploadTurn<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut busy) = self.state.media_uploads.lock() {
+            busy.remove(&self.sha);
+        }
     }
 }

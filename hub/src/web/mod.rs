@@ -3,6 +3,7 @@
 //! through the page cache.
 
 pub mod cache;
+mod media;
 pub mod pages;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ enum Route {
     Item(String),
     Css,
     Health,
+    Media(String),
     NotFound,
 }
 
@@ -67,6 +69,7 @@ fn route(site: Site, mode: LinkMode, path: &str) -> (Site, LinkMode, Route) {
     match (site, segs.as_slice()) {
         (_, ["static", "site.css"]) => (Site::Province, mode, Route::Css),
         (_, ["healthz"]) => (Site::Province, mode, Route::Health),
+        (_, ["media", sha]) => (Site::Province, mode, Route::Media(sha.to_string())),
         (_, ["t", slug] | ["t", slug, ""]) => {
             (Site::Tenant(slug.to_string()), LinkMode::Path, Route::Home)
         }
@@ -172,6 +175,7 @@ async fn dispatch(
                 }
             };
         }
+        Route::Media(sha) => return media::serve(&state, &sha, &headers, head).await,
         Route::NotFound => {
             return respond(
                 StatusCode::NOT_FOUND,

@@ -177,6 +177,23 @@ impl Outbox {
         Ok(res.last_insert_id)
     }
 
+    /// Queues the upload of a medium found in the content folder (content-addressed by `sha`).
+    pub async fn enqueue_media(&self, abs_path: &str, file: &FileFacts) -> anyhow::Result<i64> {
+        let txn = self.begin_write().await?;
+        let res = outbox_entry::Entity::insert(outbox_entry::ActiveModel {
+            kind: Set("media".into()),
+            item_id: Set(file.content_hash.clone()),
+            payload: Set(serde_json::json!({ "path": abs_path, "size": file.size }).to_string()),
+            created_at: Set(now_ms()),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        remember_file(&txn, file, &format!("media:{}", file.content_hash)).await?;
+        txn.commit().await?;
+        Ok(res.last_insert_id)
+    }
+
     /// Queues a withdrawal; `forget` is the file whose deletion caused it.
     pub async fn enqueue_withdraw(
         &self,

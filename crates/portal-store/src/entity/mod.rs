@@ -8,4 +8,5 @@ pub mod change_feed;
 pub mod enrollment_token;
 pub mod item;
 pub mod item_version;
+pub mod media;
 pub mod tenant;

@@ -1,0 +1,171 @@
+//! Media (Art 5: images, audio, video, graphics, documents): the formats the portal accepts
+//! (Circular 39/2017/TT-BTTTT), recognised by their content, never by their file name; size
+//! limits per kind; and the references items make to uploaded media (`media:<sha256>`).
+
+use crate::FieldError;
+
+/// What a medium is, for limits and presentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    Image,
+    Document,
+    Audio,
+    Video,
+}
+
+impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Document => "document",
+            Self::Audio => "audio",
+            Self::Video => "video",
+        }
+    }
+
+    /// Largest accepted object of this kind, in bytes.
+    pub fn max_bytes(self) -> u64 {
+        match self {
+            Self::Image => 20 << 20,
+            Self::Document => 100 << 20,
+            Self::Audio => 200 << 20,
+            Self::Video => 2 << 30,
+        }
+    }
+}
+
+/// A recognised format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaType {
+    pub mime: &'static str,
+    pub kind: MediaKind,
+}
+
+/// Bytes needed from the start of a file to recognise its type.
+pub const SNIFF_BYTES: usize = 16;
+
+/// Recognises a format from the first bytes of its content.
+pub fn sniff(head: &[u8]) -> Option<MediaType> {
+    let t = |mime, kind| Some(MediaType { mime, kind });
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => t("image/jpeg", MediaKind::Image),
+        [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => t("image/png", MediaKind::Image),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => t("image/gif", MediaKind::Image),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => t("image/webp", MediaKind::Image),
+        [b'%', b'P', b'D', b'F', b'-', ..] => t("application/pdf", MediaKind::Document),
+        [b'I', b'D', b'3', ..] => t("audio/mpeg", MediaKind::Audio),
+        // MPEG audio frame sync (layer III) without an ID3 tag.
+        [0xFF, b, ..] if b & 0xE6 == 0xE2 => t("audio/mpeg", MediaKind::Audio),
+        // AAC in ADTS frames.
+        [0xFF, b, ..] if b & 0xF6 == 0xF0 => t("audio/aac", MediaKind::Audio),
+        [_, _, _, _, b'f', b't', b'y', b'p', brand @ ..] => {
+            if brand.starts_with(b"M4A ") || brand.starts_with(b"M4B ") {
+                t("audio/mp4", MediaKind::Audio)
+            } else {
+                t("video/mp4", MediaKind::Video)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The scheme items use to point at uploaded media: `media:<64 hex digits>`.
+pub const MEDIA_SCHEME: &str = "media:";
+
+/// Whether `s` is a lower-case hex SHA-256.
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A medium an item refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRef {
+    pub sha256: String,
+    /// Alt text for images (empty for links).
+    pub alt: String,
+    pub is_image: bool,
+}
+
+/// Finds the media an item's Markdown refers to, and checks that every image has alt text
+/// (WCAG 1.1.1); a `media:` reference that is not a SHA-256 is an error too.
+pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut refs = Vec::new();
+    let mut errors = Vec::new();
+    // (destination, alt text so far) of the image being read.
+    let mut image: Option<(String, String)> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => image = Some((dest_url.to_string(), String::new())),
+            Event::Text(t) | Event::Code(t) if image.is_some() => {
+                if let Some((_, alt)) = image.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((dest, alt)) = image.take() {
+                    let alt = crate::text::normalize_line(&alt);
+                    if alt.is_empty() {
+                        errors.push(FieldError::new("body", format!("image {dest} has no alt text; describe it for readers who cannot see it")));
+                    }
+                    if let Some(sha) = dest.strip_prefix(MEDIA_SCHEME) {
+                        push_ref(&mut refs, &mut errors, sha, alt, true);
+                    }
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(sha) = dest_url.strip_prefix(MEDIA_SCHEME) {
+                    push_ref(&mut refs, &mut errors, sha, String::new(), false);
+                }
+            }
+            _ => {}
+        }
+    }
+    if errors.is_empty() { Ok(refs) } else { Err(errors) }
+}
+
+fn push_ref(refs: &mut Vec<MediaRef>, errors: &mut Vec<FieldError>, sha: &str, alt: String, is_image: bool) {
+    if is_sha256_hex(sha) {
+        if !refs.iter().any(|r| r.sha256 == sha) {
+            refs.push(MediaRef { sha256: sha.to_string(), alt, is_image });
+        }
+    } else {
+        errors.push(FieldError::new("body", format!("{MEDIA_SCHEME}{sha} is not a SHA-256 media reference")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_recognised_by_content() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]).unwrap().mime, "image/jpeg");
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap().mime, "image/png");
+        assert_eq!(sniff(b"GIF89a...").unwrap().mime, "image/gif");
+        assert_eq!(sniff(b"%PDF-1.7\n").unwrap().kind, MediaKind::Document);
+        assert_eq!(sniff(b"ID3\x04\0\0").unwrap().mime, "audio/mpeg");
+        assert_eq!(sniff(&[0xFF, 0xFB, 0x90, 0x00]).unwrap().mime, "audio/mpeg");
+        assert_eq!(sniff(&[0xFF, 0xF1, 0x50, 0x80]).unwrap().mime, "audio/aac");
+        assert_eq!(sniff(b"\0\0\0\x20ftypisom\0\0").unwrap().mime, "video/mp4");
+        assert_eq!(sniff(b"\0\0\0\x20ftypM4A \0\0").unwrap().mime, "audio/mp4");
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").unwrap().mime, "image/webp");
+        // An HTML or script file named .jpg is not an image.
+        assert!(sniff(b"<html><script>").is_none());
+        assert!(sniff(b"MZ\x90\0").is_none());
+        assert!(sniff(b"").is_none());
+    }
+
+    #[test]
+    fn images_need_alt_text_and_refs_are_found_once() {
+        let sha = "a".repeat(64);
+        let md = format!("![Cầu Rạch Miễu](media:{sha}) và [báo cáo](media:{sha}) ![Ảnh](https://x/y.png)");
+        let refs = media_refs(&md).unwrap();
+        assert_eq!(refs.len(), 1);
+        assert_eq!(refs[0].alt, "Cầu Rạch Miễu");
+        let errs = media_refs(&format!("![](media:{sha})")).unwrap_err();
+        assert!(errs[0].reason.contains("alt text"));
+        let errs = media_refs("[x](media:not-a-hash)").unwrap_err();
+        assert_eq!(errs[0].field, "body");
+    }
+}
