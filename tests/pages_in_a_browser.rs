@@ -8,8 +8,14 @@ use portal_proto::v1::{Item, Outcome, PublishEntry, PublishRequest};
 use portal_testkit::{AgentProcess, Db, TestHub, agent_client};
 
 fn chromium() -> PathBuf {
-    let p = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into());
-    assert!(p.exists(), "{} not found: install Debian's chromium (.ci/run does) or set CHROMIUM", p.display());
+    let p = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/usr/bin/chromium".into());
+    assert!(
+        p.exists(),
+        "{} not found: install Debian's chromium (.ci/run does) or set CHROMIUM",
+        p.display()
+    );
     p
 }
 
@@ -38,7 +44,11 @@ async fn rendered_dom(url: &str) -> String {
     .await
     .expect("chromium timed out")
     .expect("chromium runs");
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -68,7 +78,9 @@ const ATTACKS: &str = r#"Bài viết có nội dung độc hại.
 #[tokio::test]
 async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
     let hub = TestHub::start(Db::Sqlite).await.unwrap();
-    hub.add_tenant("thanhphu", "UBND huyện Thạnh Phú").await.unwrap();
+    hub.add_tenant("thanhphu", "UBND huyện Thạnh Phú")
+        .await
+        .unwrap();
     let agent = AgentProcess::enroll(&hub, "thanhphu").await.unwrap();
     let mut client = agent_client(&agent).await.unwrap();
     let resp = client
@@ -82,7 +94,10 @@ async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
                     language: "vi".into(),
                     author: "Văn phòng HĐND và UBND huyện".into(),
                     source: "UBND huyện Thạnh Phú".into(),
-                    published_at: Some(prost_types::Timestamp { seconds: 1_717_200_000, nanos: 0 }),
+                    published_at: Some(prost_types::Timestamp {
+                        seconds: 1_717_200_000,
+                        nanos: 0,
+                    }),
                     body_markdown: ATTACKS.into(),
                     ..Default::default()
                 }),
@@ -95,15 +110,30 @@ async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
 
     let dom = rendered_dom(&format!("{}/t/thanhphu/items/tan-cong", hub.http_base())).await;
     assert!(dom.contains("<html lang=\"vi\">"), "{dom}");
-    assert!(dom.contains("<title>Ủy ban nhân dân huyện Thạnh Phú thông báo"), "{dom}");
-    assert!(dom.contains("Bài viết có nội dung độc hại."), "the text itself is shown: {dom}");
+    assert!(
+        dom.contains("<title>Ủy ban nhân dân huyện Thạnh Phú thông báo"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("Bài viết có nội dung độc hại."),
+        "the text itself is shown: {dom}"
+    );
     assert!(dom.contains("UBND huyện Thạnh Phú"), "source shown");
-    assert!(!dom.contains("PWNED"), "a script from the item ran or survived:\n{dom}");
+    assert!(
+        !dom.contains("PWNED"),
+        "a script from the item ran or survived:\n{dom}"
+    );
     assert!(!dom.contains("javascript:"), "{dom}");
-    assert!(!dom.contains("<iframe") && !dom.contains("<object") && !dom.contains("<svg"), "{dom}");
+    assert!(
+        !dom.contains("<iframe") && !dom.contains("<object") && !dom.contains("<svg"),
+        "{dom}"
+    );
 
     // The front page in the browser lists the item with its Vietnamese title.
     let front = rendered_dom(&format!("{}/", hub.http_base())).await;
-    assert!(front.contains("Ủy ban nhân dân huyện Thạnh Phú thông báo"), "{front}");
+    assert!(
+        front.contains("Ủy ban nhân dân huyện Thạnh Phú thông báo"),
+        "{front}"
+    );
     assert!(!front.contains("PWNED"));
 }

@@ -25,7 +25,9 @@ pub enum MediaError {
 
 impl MediaFiles {
     pub fn new(root: &Path) -> Self {
-        Self { root: root.to_path_buf() }
+        Self {
+            root: root.to_path_buf(),
+        }
     }
 
     /// Path of a complete object (the caller has checked `sha` is a SHA-256).
@@ -39,14 +41,24 @@ impl MediaFiles {
 
     /// Bytes already received of an unfinished upload.
     pub async fn received(&self, sha: &str) -> u64 {
-        tokio::fs::metadata(self.partial(sha)).await.map_or(0, |m| m.len())
+        tokio::fs::metadata(self.partial(sha))
+            .await
+            .map_or(0, |m| m.len())
     }
 
     /// Appends a chunk at `offset`, which must be exactly what was received so far. The first
     /// bytes decide the type: anything but an allowed format is refused before it is stored.
-    pub async fn append(&self, sha: &str, total: u64, offset: u64, data: &[u8]) -> Result<(), MediaError> {
+    pub async fn append(
+        &self,
+        sha: &str,
+        total: u64,
+        offset: u64,
+        data: &[u8],
+    ) -> Result<(), MediaError> {
         if !is_sha256_hex(sha) {
-            return Err(MediaError::Invalid("sha256: must be 64 lower-case hex digits".into()));
+            return Err(MediaError::Invalid(
+                "sha256: must be 64 lower-case hex digits".into(),
+            ));
         }
         let have = self.received(sha).await;
         if offset != have {
@@ -55,7 +67,9 @@ impl MediaFiles {
             )));
         }
         if offset + data.len() as u64 > total {
-            return Err(MediaError::Invalid(format!("data goes past total_size {total}")));
+            return Err(MediaError::Invalid(format!(
+                "data goes past total_size {total}"
+            )));
         }
         if offset == 0 {
             let head = &data[..data.len().min(SNIFF_BYTES)];
@@ -63,7 +77,11 @@ impl MediaFiles {
         }
         let dir = self.root.join("partial");
         tokio::fs::create_dir_all(&dir).await?;
-        let mut f = tokio::fs::OpenOptions::new().create(true).append(true).open(self.partial(sha)).await?;
+        let mut f = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.partial(sha))
+            .await?;
         f.write_all(data).await?;
         f.sync_data().await?;
         Ok(())
@@ -75,12 +93,16 @@ impl MediaFiles {
         let partial = self.partial(sha);
         let (digest, head, size) = hash_file(&partial).await?;
         if size != total {
-            return Err(MediaError::Offset(format!("received {size} of {total} bytes; resume from {size}")));
+            return Err(MediaError::Offset(format!(
+                "received {size} of {total} bytes; resume from {size}"
+            )));
         }
         if digest != sha {
             // Start over: these bytes are not the object that was announced.
             let _ = tokio::fs::remove_file(&partial).await;
-            return Err(MediaError::Invalid(format!("content does not match sha256 {sha} (got {digest}); upload it again")));
+            return Err(MediaError::Invalid(format!(
+                "content does not match sha256 {sha} (got {digest}); upload it again"
+            )));
         }
         let ty = check_type(&head, total)?;
         let dest = self.path(sha);
@@ -109,7 +131,8 @@ impl MediaFiles {
 fn check_type(head: &[u8], total: u64) -> Result<MediaType, MediaError> {
     let ty = sniff(head).ok_or_else(|| {
         MediaError::Invalid(
-            "content is not an allowed media format (JPEG, PNG, GIF, WebP, PDF, MP3, AAC, MP4/M4A)".into(),
+            "content is not an allowed media format (JPEG, PNG, GIF, WebP, PDF, MP3, AAC, MP4/M4A)"
+                .into(),
         )
     })?;
     let max = ty.kind.max_bytes();

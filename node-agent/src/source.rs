@@ -122,7 +122,9 @@ pub async fn ingest_file(
         return Ok(());
     }
     if is_media_file(rel) {
-        outbox.enqueue_media(&path.display().to_string(), &facts).await?;
+        outbox
+            .enqueue_media(&path.display().to_string(), &facts)
+            .await?;
         report.media += 1;
         return Ok(());
     }
@@ -205,7 +207,8 @@ fn link_media(markdown: &str, dir: &Path, base: &Path) -> Result<String, FieldEr
     let mut out = markdown.to_string();
     for event in Parser::new(markdown) {
         let dest = match &event {
-            Event::Start(Tag::Image { dest_url, .. }) | Event::Start(Tag::Link { dest_url, .. }) => dest_url.to_string(),
+            Event::Start(Tag::Image { dest_url, .. })
+            | Event::Start(Tag::Link { dest_url, .. }) => dest_url.to_string(),
             _ => continue,
         };
         let local = !(dest.contains("://")
@@ -216,11 +219,18 @@ fn link_media(markdown: &str, dir: &Path, base: &Path) -> Result<String, FieldEr
             continue;
         }
         let rel = base.join(&dest);
-        if rel.components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-            return Err(FieldError::new("body", format!("{dest}: media must be inside the content folder")));
+        if rel
+            .components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return Err(FieldError::new(
+                "body",
+                format!("{dest}: media must be inside the content folder"),
+            ));
         }
-        let bytes = std::fs::read(dir.join(&rel))
-            .map_err(|_| FieldError::new("body", format!("{dest}: file not found beside the item")))?;
+        let bytes = std::fs::read(dir.join(&rel)).map_err(|_| {
+            FieldError::new("body", format!("{dest}: file not found beside the item"))
+        })?;
         let sha = hex::encode(Sha256::digest(&bytes));
         out = out.replace(&format!("]({dest})"), &format!("](media:{sha})"));
         out = out.replace(&format!("]({dest} "), &format!("](media:{sha} "));
@@ -303,7 +313,11 @@ mod media_tests {
             "---\nid: a\n---\n![Cầu Rạch Miễu](anh/cau.png) [tải về](anh/cau.png)\n",
         )
         .unwrap();
-        std::fs::write(content.path().join("b.md"), "---\nid: b\n---\n![x](anh/khong-co.png)\n").unwrap();
+        std::fs::write(
+            content.path().join("b.md"),
+            "---\nid: b\n---\n![x](anh/khong-co.png)\n",
+        )
+        .unwrap();
         let r = scan(&ob, content.path()).await.unwrap();
         assert_eq!((r.media, r.published, r.rejected), (1, 1, 1));
         let batch = ob.next_batch(10).await.unwrap();
@@ -311,13 +325,27 @@ mod media_tests {
         assert_eq!(batch[0].item_id, sha);
         let rest = ob.next_batch(10).await.unwrap();
         assert_eq!(rest.len(), 1);
-        ob.complete(&[crate::outbox::Answer { seq: batch[0].seq, item_id: sha.clone(), rejected: None }])
-            .await
-            .unwrap();
+        ob.complete(&[crate::outbox::Answer {
+            seq: batch[0].seq,
+            item_id: sha.clone(),
+            rejected: None,
+        }])
+        .await
+        .unwrap();
         let items = ob.next_batch(10).await.unwrap();
         let draft: portal_core::ItemDraft = serde_json::from_str(&items[0].payload).unwrap();
-        assert!(draft.body_markdown.contains(&format!("![Cầu Rạch Miễu](media:{sha})")), "{}", draft.body_markdown);
-        assert!(draft.body_markdown.contains(&format!("[tải về](media:{sha})")));
+        assert!(
+            draft
+                .body_markdown
+                .contains(&format!("![Cầu Rạch Miễu](media:{sha})")),
+            "{}",
+            draft.body_markdown
+        );
+        assert!(
+            draft
+                .body_markdown
+                .contains(&format!("[tải về](media:{sha})"))
+        );
         // Deleting a medium withdraws nothing.
         std::fs::remove_file(content.path().join("anh/cau.png")).unwrap();
         assert_eq!(scan(&ob, content.path()).await.unwrap().withdrawn, 0);

@@ -8,8 +8,7 @@ use portal_core::{FieldError, ItemDraft};
 use portal_proto::v1::agent_service_client::AgentServiceClient;
 use portal_proto::v1::{
     HeartbeatRequest, HeartbeatResponse, Item, MediaChunk, MediaStatusRequest, MediaUploaded,
-    Outcome, PublishEntry, PublishRequest,
-    WithdrawEntry, WithdrawRequest,
+    Outcome, PublishEntry, PublishRequest, WithdrawEntry, WithdrawRequest,
 };
 use portal_proto::{timestamp_from_millis, timestamp_to_millis};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
@@ -173,19 +172,37 @@ pub const MEDIA_CHUNK: usize = 1 << 20;
 /// Uploads one queued medium. A medium the hub refuses (type, size) is answered as rejected so
 /// that it does not block the queue; a file that changed since it was queued is dropped (the
 /// next scan queues its new content).
-async fn send_media(client: &mut AgentServiceClient<Channel>, e: &OutboxEntry) -> Result<Answer, tonic::Status> {
-    let answer = |rejected: Option<Vec<FieldError>>| Answer { seq: e.seq, item_id: e.item_id.clone(), rejected };
+async fn send_media(
+    client: &mut AgentServiceClient<Channel>,
+    e: &OutboxEntry,
+) -> Result<Answer, tonic::Status> {
+    let answer = |rejected: Option<Vec<FieldError>>| Answer {
+        seq: e.seq,
+        item_id: e.item_id.clone(),
+        rejected,
+    };
     let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
     let path = payload["path"].as_str().unwrap_or_default().to_string();
-    match upload_media(client, std::path::Path::new(&path), &e.item_id, MEDIA_CHUNK, None).await {
+    match upload_media(
+        client,
+        std::path::Path::new(&path),
+        &e.item_id,
+        MEDIA_CHUNK,
+        None,
+    )
+    .await
+    {
         Ok(_) => Ok(answer(None)),
-        Err(UploadError::Hub(s)) if s.code() == tonic::Code::InvalidArgument => {
-            Ok(answer(Some(vec![FieldError::new("media", format!("{path}: {}", s.message()))])))
-        }
+        Err(UploadError::Hub(s)) if s.code() == tonic::Code::InvalidArgument => Ok(answer(Some(
+            vec![FieldError::new("media", format!("{path}: {}", s.message()))],
+        ))),
         Err(UploadError::Hub(s)) => Err(s),
         Err(UploadError::Local(m)) => {
             tracing::info!(file = %path, reason = %m, "medium not sent");
-            Ok(answer(Some(vec![FieldError::new("media", format!("{path}: {m}"))])))
+            Ok(answer(Some(vec![FieldError::new(
+                "media",
+                format!("{path}: {m}"),
+            )])))
         }
     }
 }
@@ -217,7 +234,9 @@ pub async fn upload_media(
     use sha2::{Digest, Sha256};
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let status = client
-        .media_status(MediaStatusRequest { sha256: sha.to_string() })
+        .media_status(MediaStatusRequest {
+            sha256: sha.to_string(),
+        })
         .await?
         .into_inner();
     if status.complete {
@@ -227,13 +246,22 @@ pub async fn upload_media(
         .await
         .map_err(|e| UploadError::Local(format!("cannot read: {e}")))?;
     if hex::encode(Sha256::digest(&bytes)) != sha {
-        return Err(UploadError::Local("file changed since it was queued".into()));
+        return Err(UploadError::Local(
+            "file changed since it was queued".into(),
+        ));
     }
     drop(bytes);
-    let total = tokio::fs::metadata(path).await.map_err(|e| UploadError::Local(e.to_string()))?.len();
-    let mut file = tokio::fs::File::open(path).await.map_err(|e| UploadError::Local(e.to_string()))?;
+    let total = tokio::fs::metadata(path)
+        .await
+        .map_err(|e| UploadError::Local(e.to_string()))?
+        .len();
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(|e| UploadError::Local(e.to_string()))?;
     let start = status.received_bytes.min(total);
-    file.seek(std::io::SeekFrom::Start(start)).await.map_err(|e| UploadError::Local(e.to_string()))?;
+    file.seek(std::io::SeekFrom::Start(start))
+        .await
+        .map_err(|e| UploadError::Local(e.to_string()))?;
     let sha = sha.to_string();
     // Chunks are read lazily, so a large video is never held in memory whole.
     let chunks = futures::stream::unfold((file, start, 0usize), move |(mut f, offset, sent)| {
@@ -245,7 +273,12 @@ pub async fn upload_media(
             let mut buf = vec![0u8; chunk.min((total - offset) as usize)];
             f.read_exact(&mut buf).await.ok()?;
             let len = buf.len() as u64;
-            let msg = MediaChunk { sha256: sha, total_size: total, offset, data: buf };
+            let msg = MediaChunk {
+                sha256: sha,
+                total_size: total,
+                offset,
+                data: buf,
+            };
             Some((msg, (f, offset + len, sent + 1)))
         }
     });

@@ -51,7 +51,21 @@ pub fn sniff(head: &[u8]) -> Option<MediaType> {
         [0xFF, 0xD8, 0xFF, ..] => t("image/jpeg", MediaKind::Image),
         [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, ..] => t("image/png", MediaKind::Image),
         [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => t("image/gif", MediaKind::Image),
-        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => t("image/webp", MediaKind::Image),
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => t("image/webp", MediaKind::Image),
         [b'%', b'P', b'D', b'F', b'-', ..] => t("application/pdf", MediaKind::Document),
         [b'I', b'D', b'3', ..] => t("audio/mpeg", MediaKind::Audio),
         // MPEG audio frame sync (layer III) without an ID3 tag.
@@ -74,7 +88,9 @@ pub const MEDIA_SCHEME: &str = "media:";
 
 /// Whether `s` is a lower-case hex SHA-256.
 pub fn is_sha256_hex(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A medium an item refers to.
@@ -96,7 +112,9 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     let mut image: Option<(String, String)> = None;
     for event in Parser::new(markdown) {
         match event {
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some((dest_url.to_string(), String::new())),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((dest_url.to_string(), String::new()))
+            }
             Event::Text(t) | Event::Code(t) if image.is_some() => {
                 if let Some((_, alt)) = image.as_mut() {
                     alt.push_str(&t);
@@ -121,16 +139,33 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
             _ => {}
         }
     }
-    if errors.is_empty() { Ok(refs) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(refs)
+    } else {
+        Err(errors)
+    }
 }
 
-fn push_ref(refs: &mut Vec<MediaRef>, errors: &mut Vec<FieldError>, sha: &str, alt: String, is_image: bool) {
+fn push_ref(
+    refs: &mut Vec<MediaRef>,
+    errors: &mut Vec<FieldError>,
+    sha: &str,
+    alt: String,
+    is_image: bool,
+) {
     if is_sha256_hex(sha) {
         if !refs.iter().any(|r| r.sha256 == sha) {
-            refs.push(MediaRef { sha256: sha.to_string(), alt, is_image });
+            refs.push(MediaRef {
+                sha256: sha.to_string(),
+                alt,
+                is_image,
+            });
         }
     } else {
-        errors.push(FieldError::new("body", format!("{MEDIA_SCHEME}{sha} is not a SHA-256 media reference")));
+        errors.push(FieldError::new(
+            "body",
+            format!("{MEDIA_SCHEME}{sha} is not a SHA-256 media reference"),
+        ));
     }
 }
 
@@ -159,7 +194,9 @@ mod tests {
     #[test]
     fn images_need_alt_text_and_refs_are_found_once() {
         let sha = "a".repeat(64);
-        let md = format!("![Cầu Rạch Miễu](media:{sha}) và [báo cáo](media:{sha}) ![Ảnh](https://x/y.png)");
+        let md = format!(
+            "![Cầu Rạch Miễu](media:{sha}) và [báo cáo](media:{sha}) ![Ảnh](https://x/y.png)"
+        );
         let refs = media_refs(&md).unwrap();
         assert_eq!(refs.len(), 1);
         assert_eq!(refs[0].alt, "Cầu Rạch Miễu");

@@ -19,17 +19,33 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     // Uploaded media are referenced as `media:<sha256>` and served by the hub at /media/<sha256>.
     let parser = Parser::new_ext(markdown, opts).map(|event| match event {
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url, title, id })
-            if dest_url.starts_with(crate::media::MEDIA_SCHEME) =>
-        {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if dest_url.starts_with(crate::media::MEDIA_SCHEME) => {
             let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { link_type, dest_url: dest.into(), title, id })
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: dest.into(),
+                title,
+                id,
+            })
         }
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url, title, id })
-            if dest_url.starts_with(crate::media::MEDIA_SCHEME) =>
-        {
+        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if dest_url.starts_with(crate::media::MEDIA_SCHEME) => {
             let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { link_type, dest_url: dest.into(), title, id })
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url: dest.into(),
+                title,
+                id,
+            })
         }
         other => other,
     });

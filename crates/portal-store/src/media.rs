@@ -52,7 +52,11 @@ impl Store {
             tenant_id: Set(auth.tenant_id),
             created_at: Set(now),
         })
-        .on_conflict(OnConflict::column(media::Column::Sha256).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::column(media::Column::Sha256)
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
         if inserted > 0 {

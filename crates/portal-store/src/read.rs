@@ -197,6 +197,15 @@ impl Store {
         Ok(n)
     }
 
+    /// Number of audit entries with this action (e.g. `media.upload`).
+    pub async fn audit_count(&self, action: &str) -> Result<u64> {
+        use crate::entity::audit_log;
+        Ok(audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq(action))
+            .count(&self.db)
+            .await?)
+    }
+
     /// Number of tenants (for the front page's list of component portals).
     pub async fn tenant_count(&self) -> Result<u64> {
         Ok(tenant::Entity::find().count(&self.db).await?)

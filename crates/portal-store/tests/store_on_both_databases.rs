@@ -272,11 +272,24 @@ async fn concurrent_agents_share_group_commits(store: Store) {
                     .map(|i| {
                         seq += 1;
                         // Every tenant uses the same ids: tenants must never see each other's.
-                        entry(seq, draft(&format!("muc-{round}-{i}"), &format!("{} {round} {i}", auth.tenant_slug)))
+                        entry(
+                            seq,
+                            draft(
+                                &format!("muc-{round}-{i}"),
+                                &format!("{} {round} {i}", auth.tenant_slug),
+                            ),
+                        )
                     })
                     .collect();
-                let r = store.publish(&auth, entries, ProvinceReview::Approved, NOW).await.unwrap();
-                assert!(r.iter().all(|e| e.outcome == Outcome::Accepted && e.version == 1), "{r:?}");
+                let r = store
+                    .publish(&auth, entries, ProvinceReview::Approved, NOW)
+                    .await
+                    .unwrap();
+                assert!(
+                    r.iter()
+                        .all(|e| e.outcome == Outcome::Accepted && e.version == 1),
+                    "{r:?}"
+                );
             }
         }));
     }
@@ -284,9 +297,17 @@ async fn concurrent_agents_share_group_commits(store: Store) {
         t.await.unwrap();
     }
     for auth in &auths {
-        let tenant = store.tenant_by_slug(&auth.tenant_slug).await.unwrap().unwrap();
+        let tenant = store
+            .tenant_by_slug(&auth.tenant_slug)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(store.version_count(&tenant).await.unwrap(), 50);
-        let item = store.published_item(&tenant, "muc-3-2").await.unwrap().unwrap();
+        let item = store
+            .published_item(&tenant, "muc-3-2")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(item.title, format!("{} 3 2", auth.tenant_slug));
     }
 }

@@ -48,14 +48,24 @@ impl AgentApi {
         if wanted.is_empty() {
             return Ok(());
         }
-        let present = self.state.store.media_present(&wanted).await.map_err(store_status)?;
+        let present = self
+            .state
+            .store
+            .media_present(&wanted)
+            .await
+            .map_err(store_status)?;
         for e in entries.iter_mut() {
             let missing: Vec<FieldError> = match &e.item {
                 Ok(item) => item
                     .media
                     .iter()
                     .filter(|m| !present.contains(*m))
-                    .map(|m| FieldError::new("body", format!("media:{m} has not been uploaded; upload it before the item")))
+                    .map(|m| {
+                        FieldError::new(
+                            "body",
+                            format!("media:{m} has not been uploaded; upload it before the item"),
+                        )
+                    })
                     .collect(),
                 Err(_) => continue,
             };
@@ -239,7 +249,9 @@ impl AgentService for AgentApi {
         };
         let (sha, total) = (first.sha256.clone(), first.total_size);
         if !portal_core::media::is_sha256_hex(&sha) {
-            return Err(Status::invalid_argument("sha256: must be 64 lower-case hex digits"));
+            return Err(Status::invalid_argument(
+                "sha256: must be 64 lower-case hex digits",
+            ));
         }
         if total == 0 {
             return Err(Status::invalid_argument("total_size: must be at least 1"));
@@ -248,23 +260,43 @@ impl AgentService for AgentApi {
         let st = &self.state;
         if let Some(m) = st.store.media(&sha).await.map_err(store_status)? {
             // Already here (from this tenant or another): nothing to store.
-            return Ok(Response::new(MediaUploaded { sha256: sha, content_type: m.content_type, size: m.size as u64 }));
+            return Ok(Response::new(MediaUploaded {
+                sha256: sha,
+                content_type: m.content_type,
+                size: m.size as u64,
+            }));
         }
         let mut chunk = Some(first);
         while let Some(c) = chunk {
             if c.sha256 != sha || c.total_size != total {
-                return Err(Status::invalid_argument("every chunk must name the same sha256 and total_size"));
+                return Err(Status::invalid_argument(
+                    "every chunk must name the same sha256 and total_size",
+                ));
             }
-            st.media.append(&sha, total, c.offset, &c.data).await.map_err(media_status)?;
+            st.media
+                .append(&sha, total, c.offset, &c.data)
+                .await
+                .map_err(media_status)?;
             chunk = stream.message().await?;
         }
         let ty = st.media.finish(&sha, total).await.map_err(media_status)?;
         st.store
-            .record_media(&auth, &sha, ty.mime, ty.kind.as_str(), total as i64, now_ms())
+            .record_media(
+                &auth,
+                &sha,
+                ty.mime,
+                ty.kind.as_str(),
+                total as i64,
+                now_ms(),
+            )
             .await
             .map_err(store_status)?;
         tracing::info!(tenant = %auth.tenant_slug, %sha, mime = ty.mime, size = total, "media stored");
-        Ok(Response::new(MediaUploaded { sha256: sha, content_type: ty.mime.to_string(), size: total }))
+        Ok(Response::new(MediaUploaded {
+            sha256: sha,
+            content_type: ty.mime.to_string(),
+            size: total,
+        }))
     }
 
     async fn media_status(
@@ -274,21 +306,39 @@ impl AgentService for AgentApi {
         let auth = authenticate(&self.state, &req).await?;
         let sha = req.into_inner().sha256;
         if !portal_core::media::is_sha256_hex(&sha) {
-            return Err(Status::invalid_argument("sha256: must be 64 lower-case hex digits"));
+            return Err(Status::invalid_argument(
+                "sha256: must be 64 lower-case hex digits",
+            ));
         }
         let st = &self.state;
         if st.store.media(&sha).await.map_err(store_status)?.is_some() {
-            return Ok(Response::new(MediaStatusResponse { complete: true, received_bytes: 0 }));
+            return Ok(Response::new(MediaStatusResponse {
+                complete: true,
+                received_bytes: 0,
+            }));
         }
         // Bytes in place without a record (a crash between the two): record them now.
         if let Some((ty, size)) = st.media.verify_complete(&sha).await {
             st.store
-                .record_media(&auth, &sha, ty.mime, ty.kind.as_str(), size as i64, now_ms())
+                .record_media(
+                    &auth,
+                    &sha,
+                    ty.mime,
+                    ty.kind.as_str(),
+                    size as i64,
+                    now_ms(),
+                )
                 .await
                 .map_err(store_status)?;
-            return Ok(Response::new(MediaStatusResponse { complete: true, received_bytes: size }));
+            return Ok(Response::new(MediaStatusResponse {
+                complete: true,
+                received_bytes: size,
+            }));
         }
-        Ok(Response::new(MediaStatusResponse { complete: false, received_bytes: st.media.received(&sha).await }))
+        Ok(Response::new(MediaStatusResponse {
+            complete: false,
+            received_bytes: st.media.received(&sha).await,
+        }))
     }
 
     async fn heartbeat(
@@ -344,11 +394,19 @@ struct UploadTurn<'a> {
 
 impl<'a> UploadTurn<'a> {
     fn take(state: &'a HubState, sha: &str) -> Result<Self, Status> {
-        let mut busy = state.media_uploads.lock().map_err(|_| Status::internal("media lock poisoned"))?;
+        let mut busy = state
+            .media_uploads
+            .lock()
+            .map_err(|_| Status::internal("media lock poisoned"))?;
         if !busy.insert(sha.to_string()) {
-            return Err(Status::aborted("this object is being uploaded by another call; retry shortly"));
+            return Err(Status::aborted(
+                "this object is being uploaded by another call; retry shortly",
+            ));
         }
-        Ok(Self { state, sha: sha.to_string() })
+        Ok(Self {
+            state,
+            sha: sha.to_string(),
+        })
     }
 }
 

@@ -32,7 +32,11 @@ pub fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
         }
         (false, _) => {
             let start: u64 = a.parse().ok()?;
-            let end: u64 = if b.is_empty() { len.saturating_sub(1) } else { b.parse().ok()? };
+            let end: u64 = if b.is_empty() {
+                len.saturating_sub(1)
+            } else {
+                b.parse().ok()?
+            };
             if start >= len || end < start {
                 return Some(Err(()));
             }
@@ -63,7 +67,10 @@ pub async fn serve(state: &HubState, sha: &str, headers: &HeaderMap, head: bool)
             .header(header::ETAG, etag.as_str())
             .header(header::ACCEPT_RANGES, "bytes")
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-            .header(header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox")
+            .header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            )
     };
     if headers
         .get(header::IF_NONE_MATCH)
@@ -95,7 +102,9 @@ pub async fn serve(state: &HubState, sha: &str, headers: &HeaderMap, head: bool)
         b = b.header(header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}"));
     }
     if head {
-        return b.body(Body::empty()).unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR, "error"));
+        return b
+            .body(Body::empty())
+            .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR, "error"));
     }
     let mut file = match tokio::fs::File::open(state.media.path(sha)).await {
         Ok(f) => f,
@@ -108,7 +117,8 @@ pub async fn serve(state: &HubState, sha: &str, headers: &HeaderMap, head: bool)
         return status(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
     }
     let stream = tokio_util::io::ReaderStream::new(file.take(count));
-    b.body(Body::from_stream(stream)).unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR, "error"))
+    b.body(Body::from_stream(stream))
+        .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR, "error"))
 }
 
 #[cfg(test)]
