@@ -6,6 +6,7 @@
 //! are tested without any of them.
 
 pub mod category;
+pub mod diff;
 pub mod duration;
 pub mod front_matter;
 pub mod item;

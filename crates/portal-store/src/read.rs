@@ -165,6 +165,29 @@ impl Store {
             .collect())
     }
 
+    /// One stored version's title and Markdown body, for comparisons.
+    pub async fn item_version_text(
+        &self,
+        tenant: &Tenant,
+        external_id: &str,
+        version: i32,
+    ) -> Result<Option<(String, String)>> {
+        let Some(it) = item::Entity::find()
+            .filter(item::Column::TenantId.eq(tenant.id))
+            .filter(item::Column::ExternalId.eq(external_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(item_version::Entity::find()
+            .filter(item_version::Column::ItemId.eq(it.id))
+            .filter(item_version::Column::Version.eq(version))
+            .one(&self.db)
+            .await?
+            .map(|v| (v.title, v.body_markdown)))
+    }
+
     /// Position of the newest change-feed entry (0 when empty). Caches compare it to notice
     /// writes made by other processes or replicas.
     pub async fn change_feed_head(&self) -> Result<i64> {

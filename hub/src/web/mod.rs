@@ -58,6 +58,8 @@ fn host_site(host: &str, domain: &str) -> (Site, LinkMode) {
 enum Route {
     Home,
     Item(String),
+    Versions(String),
+    Diff(String, i32, i32),
     Css,
     Health,
     Media(String),
@@ -78,9 +80,26 @@ fn route(site: Site, mode: LinkMode, path: &str) -> (Site, LinkMode, Route) {
             LinkMode::Path,
             Route::Item(id.to_string()),
         ),
+        (_, ["t", slug, "items", id, rest @ ..]) => (
+            Site::Tenant(slug.to_string()),
+            LinkMode::Path,
+            history_route(id, rest),
+        ),
         (site, [""]) => (site, mode, Route::Home),
         (Site::Tenant(s), ["items", id]) => (Site::Tenant(s), mode, Route::Item(id.to_string())),
+        (Site::Tenant(s), ["items", id, rest @ ..]) => (Site::Tenant(s), mode, history_route(id, rest)),
         (site, _) => (site, mode, Route::NotFound),
+    }
+}
+
+fn history_route(id: &str, rest: &[&str]) -> Route {
+    match rest {
+        ["versions"] => Route::Versions(id.to_string()),
+        ["diff", a, b] => match (a.parse(), b.parse()) {
+            (Ok(a), Ok(b)) => Route::Diff(id.to_string(), a, b),
+            _ => Route::NotFound,
+        },
+        _ => Route::NotFound,
     }
 }
 
@@ -185,7 +204,7 @@ async fn dispatch(
                 head,
             );
         }
-        Route::Home | Route::Item(_) => {}
+        Route::Home | Route::Item(_) | Route::Versions(_) | Route::Diff(..) => {}
     }
     let key = match (&site, &route) {
         (Site::Province, _) => state.cache.front_key(&format!("{}:home", mode.as_str())),
@@ -243,6 +262,26 @@ async fn render(
                     .published_item(&tenant, id)
                     .await?
                     .map(|it| pages::item_page(ctx, &tenant, &it))),
+                // History is public only while the item itself is.
+                Route::Versions(id) => {
+                    let Some(it) = store.published_item(&tenant, id).await? else {
+                        return Ok(None);
+                    };
+                    let versions = store.item_versions(&tenant, id).await?;
+                    Ok(Some(pages::versions_page(ctx, &tenant, &it, &versions)))
+                }
+                Route::Diff(id, a, b) => {
+                    let Some(it) = store.published_item(&tenant, id).await? else {
+                        return Ok(None);
+                    };
+                    let (Some(old), Some(new)) = (
+                        store.item_version_text(&tenant, id, *a).await?,
+                        store.item_version_text(&tenant, id, *b).await?,
+                    ) else {
+                        return Ok(None);
+                    };
+                    Ok(Some(pages::diff_page(ctx, &tenant, &it, (*a, &old), (*b, &new))))
+                }
                 _ => {
                     let items = store.tenant_items(&tenant, PAGE_LIMIT).await?;
                     Ok(Some(pages::tenant_page(ctx, &tenant, &items.items)))
@@ -286,6 +325,12 @@ mod tests {
             )
         );
         let (_, _, r) = route(Site::Province, LinkMode::Host, "/items/x");
+        assert_eq!(r, Route::NotFound);
+        let (_, _, r) = route(Site::Province, LinkMode::Path, "/t/stc/items/x/diff/1/2");
+        assert_eq!(r, Route::Diff("x".into(), 1, 2));
+        let (_, _, r) = route(Site::Tenant("stc".into()), LinkMode::Host, "/items/x/versions");
+        assert_eq!(r, Route::Versions("x".into()));
+        let (_, _, r) = route(Site::Tenant("stc".into()), LinkMode::Host, "/items/x/diff/a/2");
         assert_eq!(r, Route::NotFound);
     }
 }

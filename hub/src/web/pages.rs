@@ -205,6 +205,9 @@ pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView) -> String {
             }
             @if let Some(s) = &it.summary { p.summary { strong { (s) } } }
             div.body { (PreEscaped(&it.body_html)) }
+            @if it.version > 1 {
+                p.history { a href={ (base) "/items/" (it.external_id) "/versions" } { "Lịch sử phiên bản (" (it.version) ")" } }
+            }
             @if !it.tags.is_empty() {
                 p.tags { "Từ khóa: "
                     @for (i, t) in it.tags.iter().enumerate() {
@@ -227,6 +230,60 @@ pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView) -> String {
         main,
     )
     .into_string()
+}
+
+/// Every stored version of an item (Art 12), with links to compare neighbours.
+pub fn versions_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, versions: &[portal_store::VersionView]) -> String {
+    let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
+    let item_href = format!("{base}/items/{}", it.external_id);
+    let main = html! {
+        h1 { "Lịch sử phiên bản" }
+        p { "Bài: " a href=(item_href) { (it.title) } }
+        table.versions {
+            thead { tr { th scope="col" { "Phiên bản" } th scope="col" { "Thời điểm nhận" } th scope="col" { "Tiêu đề" } th scope="col" { "So sánh" } } }
+            tbody {
+                @for v in versions {
+                    tr {
+                        td { (v.version) }
+                        td { (format_date(v.created_at)) }
+                        td { (v.title) }
+                        td {
+                            @if v.version > 1 {
+                                a href={ (item_href) "/diff/" (v.version - 1) "/" (v.version) } { "với phiên bản " (v.version - 1) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let title = format!("Lịch sử phiên bản — {}", it.title);
+    layout(ctx, &title, &tenant.name, &format!("{base}/"), true, None, main).into_string()
+}
+
+/// What changed between two versions, line by line.
+pub fn diff_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, old: (i32, &(String, String)), new: (i32, &(String, String))) -> String {
+    use portal_core::diff::{DiffLine, diff_lines};
+    let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
+    let item_href = format!("{base}/items/{}", it.external_id);
+    let text = |(title, body): &(String, String)| format!("# {title}\n\n{body}");
+    let lines = diff_lines(&text(old.1), &text(new.1));
+    let main = html! {
+        h1 { "So sánh phiên bản " (old.0) " và " (new.0) }
+        p { "Bài: " a href=(item_href) { (it.title) } " · " a href={ (item_href) "/versions" } { "Lịch sử phiên bản" } }
+        p.legend { span.del { "− dòng bị bỏ" } " " span.ins { "+ dòng được thêm" } }
+        pre.diff {
+            @for l in &lines {
+                @match l {
+                    DiffLine::Same(t) => { span.same { "  " (t) } "\n" }
+                    DiffLine::Removed(t) => { del { "− " (t) } "\n" }
+                    DiffLine::Added(t) => { ins { "+ " (t) } "\n" }
+                }
+            }
+        }
+    };
+    let title = format!("So sánh phiên bản — {}", it.title);
+    layout(ctx, &title, &tenant.name, &format!("{base}/"), true, None, main).into_string()
 }
 
 /// A page that does not exist.
@@ -266,5 +323,10 @@ dl.meta { display:grid; grid-template-columns:max-content 1fr; gap:.2em 1em; }
 dl.meta dt { font-weight:600; } dl.meta dd { margin:0; }
 .body table { border-collapse:collapse; } .body td, .body th { border:1px solid var(--line); padding:.3em .6em; }
 .body img { max-width:100%; height:auto; }
+table.versions { border-collapse:collapse; } table.versions td, table.versions th { border:1px solid var(--line); padding:.3em .6em; text-align:left; }
+pre.diff { white-space:pre-wrap; border:1px solid var(--line); padding:.75em; font-size:.92em; }
+pre.diff del { background:#fde2e2; color:#7a0b0b; text-decoration:none; display:inline; }
+pre.diff ins { background:#dcf5dc; color:#0b4a0b; text-decoration:none; display:inline; }
+.legend .del { background:#fde2e2; color:#7a0b0b; padding:0 .3em; } .legend .ins { background:#dcf5dc; color:#0b4a0b; padding:0 .3em; }
 footer.site { border-top:1px solid var(--line); color:var(--muted); padding:1em 1.25em; text-align:center; }
 "#;
