@@ -37,7 +37,7 @@ fn extension(name: &str) -> String {
 }
 
 fn is_item_file(name: &str) -> bool {
-    matches!(extension(name).as_str(), "md" | "markdown")
+    matches!(extension(name).as_str(), "md" | "markdown" | "json")
 }
 
 /// A candidate medium by name; its type is then checked by content on the hub.
@@ -134,6 +134,10 @@ pub async fn ingest_file(
             "file",
             "is not valid UTF-8; save it as UTF-8 (Unicode, TCVN 6909)",
         )),
+        Ok(text) if extension(rel) == "json" => {
+            portal_core::front_matter::parse_item_json(&text, &fallback)
+                .map_err(|e| FieldError::new("file", e.to_string()))
+        }
         Ok(text) => portal_core::front_matter::parse_item_file(&text, &fallback)
             .map_err(|e| FieldError::new("front_matter", e.to_string()))
             .and_then(|mut d| {

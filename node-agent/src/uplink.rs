@@ -103,6 +103,8 @@ fn item_to_pb(d: ItemDraft) -> Item {
         summary: d.summary,
         tags: d.tags,
         body_markdown: d.body_markdown,
+        translation_id: d.translation_id,
+        record: d.record.into_iter().collect(),
     }
 }
 

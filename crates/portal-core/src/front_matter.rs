@@ -1,6 +1,8 @@
 //! Reading an item from a file as component portals export it: Markdown with a front matter
 //! block, YAML between `---` lines or TOML between `+++` lines.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::ItemDraft;
@@ -34,6 +36,66 @@ struct Fields {
     summary: Option<String>,
     #[serde(default)]
     tags: Vec<String>,
+    /// Id of the same item in the other language.
+    translation: Option<String>,
+    /// Fields of a structured record; any scalar, or a list/table written as JSON.
+    #[serde(default)]
+    record: BTreeMap<String, serde_json::Value>,
+    /// Body, in JSON item files only (Markdown files carry it after the front matter).
+    body: Option<String>,
+}
+
+/// Record values as the hub takes them: text; numbers and booleans as written; lists and
+/// tables as JSON.
+fn record_text(record: BTreeMap<String, serde_json::Value>) -> BTreeMap<String, String> {
+    record
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k, text)
+        })
+        .collect()
+}
+
+impl Fields {
+    fn into_draft(self, default_id: &str, body: String) -> Result<ItemDraft, FrontMatterError> {
+        let published_at_ms = match self.published_at.as_deref() {
+            None => 0,
+            Some(s) if s.trim().is_empty() => 0,
+            Some(s) => parse_date_ms(s).ok_or_else(|| FrontMatterError::BadDate(s.to_string()))?,
+        };
+        Ok(ItemDraft {
+            id: self.id.unwrap_or_else(|| default_id.to_string()),
+            title: self.title.unwrap_or_default(),
+            category: self.category.unwrap_or_default(),
+            language: self.language.unwrap_or_default(),
+            author: self.author.unwrap_or_default(),
+            source: self.source.unwrap_or_default(),
+            source_url: self.source_url.unwrap_or_default(),
+            published_at_ms,
+            summary: self.summary.unwrap_or_default(),
+            tags: self.tags,
+            body_markdown: body,
+            translation_id: self.translation.unwrap_or_default(),
+            record: record_text(self.record),
+        })
+    }
+}
+
+/// Parses a JSON item file: an object with the same keys as the front matter, plus `body`.
+/// Structured records usually come this way.
+pub fn parse_item_json(text: &str, default_id: &str) -> Result<ItemDraft, FrontMatterError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut fields: Fields = serde_json::from_str(text).map_err(|e| FrontMatterError::Syntax {
+        format: "JSON",
+        message: e.to_string(),
+    })?;
+    let body = fields.body.take().unwrap_or_default();
+    fields.into_draft(default_id, body)
 }
 
 /// Vietnam's offset, used when a date is given without one.
@@ -114,24 +176,7 @@ pub fn parse_item_file(text: &str, default_id: &str) -> Result<ItemDraft, FrontM
             message: e.to_string(),
         })?
     };
-    let published_at_ms = match fields.published_at.as_deref() {
-        None => 0,
-        Some(s) if s.trim().is_empty() => 0,
-        Some(s) => parse_date_ms(s).ok_or_else(|| FrontMatterError::BadDate(s.to_string()))?,
-    };
-    Ok(ItemDraft {
-        id: fields.id.unwrap_or_else(|| default_id.to_string()),
-        title: fields.title.unwrap_or_default(),
-        category: fields.category.unwrap_or_default(),
-        language: fields.language.unwrap_or_default(),
-        author: fields.author.unwrap_or_default(),
-        source: fields.source.unwrap_or_default(),
-        source_url: fields.source_url.unwrap_or_default(),
-        published_at_ms,
-        summary: fields.summary.unwrap_or_default(),
-        tags: fields.tags,
-        body_markdown: body.to_string(),
-    })
+    fields.into_draft(default_id, body.to_string())
 }
 
 #[cfg(test)]
@@ -162,6 +207,28 @@ mod tests {
         assert_eq!(d.id, "duong-885");
         assert_eq!(d.published_at_ms, 1_714_496_400_000);
         assert_eq!(d.body_markdown, "Body");
+    }
+
+    #[test]
+    fn records_and_translations_in_front_matter_and_json() {
+        let d = parse_item_file(
+            "---\nid: du-an-1\ncategory: investment-project\ntranslation: project-1\nrecord:\n  name: Nhà máy điện gió\n  budget: 1250.5\n  communes: [An Thủy, Bảo Thạnh]\n---\n",
+            "x",
+        )
+        .unwrap();
+        assert_eq!(d.translation_id, "project-1");
+        assert_eq!(d.record["name"], "Nhà máy điện gió");
+        assert_eq!(d.record["budget"], "1250.5");
+        assert_eq!(d.record["communes"], "[\"An Thủy\",\"Bảo Thạnh\"]");
+        let j = parse_item_json(
+            r#"{"title": "Dự án", "category": "investment-project", "published_at": "2024-05-01", "record": {"status": "in_progress", "year": 2024}, "body": "Mô tả"}"#,
+            "du-an-2",
+        )
+        .unwrap();
+        assert_eq!(j.id, "du-an-2");
+        assert_eq!(j.record["year"], "2024");
+        assert_eq!(j.body_markdown, "Mô tả");
+        assert!(matches!(parse_item_json("{", "x"), Err(FrontMatterError::Syntax { format: "JSON", .. })));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Items: what a component portal publishes, how the hub checks it, and its publication state.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -29,6 +31,7 @@ impl std::fmt::Display for FieldError {
 
 /// An item as received, before any check. Times are unix milliseconds (0 = missing).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ItemDraft {
     pub id: String,
     pub title: String,
@@ -41,6 +44,10 @@ pub struct ItemDraft {
     pub summary: String,
     pub tags: Vec<String>,
     pub body_markdown: String,
+    /// Id of the same content in the other language (Art 4.4), if any.
+    pub translation_id: String,
+    /// Fields of a structured record (category of kind record), as text values.
+    pub record: BTreeMap<String, String>,
 }
 
 /// An item that passed validation, normalised; this is what the store keeps as a version.
@@ -63,6 +70,11 @@ pub struct NormalizedItem {
     pub content_hash: String,
     /// Uploaded media the body refers to (`media:<sha256>`); they must exist on the hub.
     pub media: Vec<String>,
+    pub translation_id: Option<String>,
+    /// The validated, normalised record, for categories of kind record.
+    pub record: Option<BTreeMap<String, String>>,
+    /// What normalisation did that an editor should know (e.g. a legacy encoding converted).
+    pub notes: Vec<String>,
 }
 
 /// Where an item stands on its tenant's own site.
@@ -254,8 +266,32 @@ impl ItemDraft {
             ));
         }
         let body_markdown = normalize_block(&self.body_markdown);
-        if body_markdown.trim().is_empty() {
-            errors.push(FieldError::new("body", "is required"));
+        if body_markdown.trim().is_empty() && self.record.is_empty() {
+            errors.push(FieldError::new("body", "is required (or a record for structured categories)"));
+        }
+        let translation_id = match self.translation_id.trim() {
+            "" => None,
+            t if t == self.id => {
+                errors.push(FieldError::new("translation_id", "must name another item"));
+                None
+            }
+            t => match validate_item_id(t) {
+                Ok(()) => Some(t.to_string()),
+                Err(e) => {
+                    errors.push(FieldError::new("translation_id", e.reason));
+                    None
+                }
+            },
+        };
+        let mut record = BTreeMap::new();
+        for (k, v) in &self.record {
+            if k.is_empty() || k.len() > 64 || !token_ok(k) {
+                errors.push(FieldError::new(format!("record.{k}"), "is not a field name (a-z, 0-9, '_', '-')"));
+            } else if v.len() > MAX_BODY_BYTES {
+                errors.push(FieldError::new(format!("record.{k}"), format!("is larger than {MAX_BODY_BYTES} bytes")));
+            } else {
+                record.insert(k.clone(), normalize_block(v));
+            }
         }
         let media = match crate::media::media_refs(&body_markdown) {
             Ok(refs) => refs.into_iter().map(|r| r.sha256).collect(),
@@ -283,6 +319,9 @@ impl ItemDraft {
             body_html,
             content_hash: String::new(),
             media,
+            translation_id,
+            record: (!record.is_empty()).then_some(record),
+            notes: Vec::new(),
         };
         item.content_hash = item.compute_hash();
         Ok(item)
@@ -290,6 +329,12 @@ impl ItemDraft {
 }
 
 impl NormalizedItem {
+    /// Recomputes the content hash after a later step changed a field (e.g. the record was
+    /// normalised against its category).
+    pub fn rehash(&mut self) {
+        self.content_hash = self.compute_hash();
+    }
+
     /// Hash of every field a reader can see, in a fixed order with lengths, so that no two
     /// different contents share a hash input.
     fn compute_hash(&self) -> String {
@@ -312,6 +357,13 @@ impl NormalizedItem {
             field(t);
         }
         field(&self.body_markdown);
+        field(self.translation_id.as_deref().unwrap_or(""));
+        let record = self.record.as_ref();
+        field(&record.map_or(0, BTreeMap::len).to_string());
+        for (k, v) in record.into_iter().flatten() {
+            field(k);
+            field(v);
+        }
         hex::encode(h.finalize())
     }
 }
@@ -333,6 +385,7 @@ mod tests {
             summary: "Tóm tắt".into(),
             tags: vec!["đầu tư".into(), "đầu tư".into()],
             body_markdown: "Nội dung **chính**.".into(),
+            ..Default::default()
         }
     }
 

@@ -48,6 +48,8 @@ pub struct EntryOutcome {
     pub outcome: Outcome,
     pub version: i32,
     pub errors: Vec<FieldError>,
+    /// Normalisation notes of an accepted entry.
+    pub notes: Vec<String>,
 }
 
 impl EntryOutcome {
@@ -58,6 +60,7 @@ impl EntryOutcome {
             outcome,
             version,
             errors: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -309,6 +312,10 @@ impl Store {
     }
 }
 
+fn record_json(item: &NormalizedItem) -> Option<String> {
+    item.record.as_ref().and_then(|r| serde_json::to_string(r).ok())
+}
+
 fn item_row(
     auth: &AgentAuth,
     item: &NormalizedItem,
@@ -332,6 +339,8 @@ fn item_row(
         published_at: Set(item.published_at_ms),
         tags: Set(tags.to_string()),
         body_html: Set(item.body_html.clone()),
+        translation_id: Set(item.translation_id.clone()),
+        record: Set(record_json(item)),
         state: Set(PublicationState::Published.as_str().into()),
         province_review: Set(review.as_str().into()),
         updated_at: Set(now),
@@ -452,6 +461,8 @@ async fn apply_publish_run(
                 continue;
             }
             let tags = serde_json::to_string(&item.tags).unwrap_or_else(|_| "[]".into());
+            let mut accepted_outcome = EntryOutcome::new(entry.seq, &item.id, Outcome::Accepted, 0);
+            accepted_outcome.notes = item.notes.clone();
             let acc = Accepted {
                 call: ci,
                 slot: out.len(),
@@ -459,7 +470,7 @@ async fn apply_publish_run(
                 item,
                 tags,
             };
-            out.push(EntryOutcome::new(entry.seq, &item.id, Outcome::Accepted, 0));
+            out.push(accepted_outcome);
             match existing {
                 Some(e) => {
                     let mut row = item_row(
@@ -505,6 +516,9 @@ async fn apply_publish_run(
             tags: Set(acc.tags),
             body_markdown: Set(it.body_markdown.clone()),
             body_html: Set(it.body_html.clone()),
+            translation_id: Set(it.translation_id.clone()),
+            record: Set(record_json(it)),
+            notes: Set((!it.notes.is_empty()).then(|| serde_json::to_string(&it.notes).unwrap_or_default())),
             agent_id: Set(auth.agent_id.clone()),
             agent_seq: Set(seq),
             created_at: Set(now),

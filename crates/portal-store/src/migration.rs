@@ -8,7 +8,11 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Foundation), Box::new(M0002Media)]
+        vec![
+            Box::new(M0001Foundation),
+            Box::new(M0002Media),
+            Box::new(M0003RecordsTranslations),
+        ]
     }
 }
 
@@ -248,5 +252,46 @@ impl MigrationTrait for M0002Media {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(Alias::new("media")).if_exists().take())
             .await
+    }
+}
+
+struct M0003RecordsTranslations;
+
+impl MigrationName for M0003RecordsTranslations {
+    fn name(&self) -> &str {
+        "m0003_records_translations"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0003RecordsTranslations {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite's ALTER TABLE adds one at a time.
+        for (table, col) in [
+            ("items", string_null("translation_id")),
+            ("items", text_null("record")),
+            ("item_versions", string_null("translation_id")),
+            ("item_versions", text_null("record")),
+            ("item_versions", text_null("notes")),
+        ] {
+            let mut col = col;
+            m.alter_table(Table::alter().table(Alias::new(table)).add_column(&mut col).take())
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for (table, col) in [
+            ("items", "translation_id"),
+            ("items", "record"),
+            ("item_versions", "translation_id"),
+            ("item_versions", "record"),
+            ("item_versions", "notes"),
+        ] {
+            m.alter_table(Table::alter().table(Alias::new(table)).drop_column(Alias::new(col)).take())
+                .await?;
+        }
+        Ok(())
     }
 }

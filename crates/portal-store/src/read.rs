@@ -23,6 +23,8 @@ pub struct ItemView {
     pub tags: Vec<String>,
     pub body_html: String,
     pub updated_at: i64,
+    pub translation_id: Option<String>,
+    pub record: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// A list of items for one page.
@@ -40,6 +42,7 @@ pub struct VersionView {
     pub created_at: i64,
     pub agent_id: String,
     pub agent_seq: i64,
+    pub notes: Vec<String>,
 }
 
 fn view(m: item::Model, t: &Tenant) -> ItemView {
@@ -59,6 +62,8 @@ fn view(m: item::Model, t: &Tenant) -> ItemView {
         tags: serde_json::from_str(&m.tags).unwrap_or_default(),
         body_html: m.body_html,
         updated_at: m.updated_at,
+        translation_id: m.translation_id,
+        record: m.record.and_then(|r| serde_json::from_str(&r).ok()),
     }
 }
 
@@ -161,6 +166,7 @@ impl Store {
                 created_at: v.created_at,
                 agent_id: v.agent_id,
                 agent_seq: v.agent_seq,
+                notes: v.notes.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
             })
             .collect())
     }

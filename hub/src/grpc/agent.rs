@@ -110,6 +110,8 @@ fn draft_from_pb(item: Item) -> ItemDraft {
         summary: item.summary,
         tags: item.tags,
         body_markdown: item.body_markdown,
+        translation_id: item.translation_id,
+        record: item.record.into_iter().collect(),
     }
 }
 
@@ -132,6 +134,7 @@ fn to_pb(r: EntryOutcome) -> EntryResult {
                 reason: e.reason,
             })
             .collect(),
+        notes: r.notes,
     }
 }
 
@@ -173,6 +176,7 @@ impl AgentService for AgentApi {
                         outcome: Outcome::Rejected,
                         version: 0,
                         errors: vec![err],
+                        notes: Vec::new(),
                     });
                     continue;
                 }
@@ -220,6 +224,7 @@ impl AgentService for AgentApi {
                     outcome: Outcome::Rejected,
                     version: 0,
                     errors: [s.err(), i.err()].into_iter().flatten().collect(),
+                    notes: Vec::new(),
                 }),
             }
         }

@@ -261,7 +261,7 @@ async fn render(
                 Route::Item(id) => Ok(store
                     .published_item(&tenant, id)
                     .await?
-                    .map(|it| pages::item_page(ctx, &tenant, &it))),
+                    .map(|it| pages::item_page(ctx, &tenant, &it, &[]))),
                 // History is public only while the item itself is.
                 Route::Versions(id) => {
                     let Some(it) = store.published_item(&tenant, id).await? else {

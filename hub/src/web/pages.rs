@@ -180,8 +180,66 @@ pub fn tenant_page(ctx: &SiteContext, tenant: &Tenant, items: &[ItemView]) -> St
     layout(ctx, &title, &tenant.name, &home, true, None, main).into_string()
 }
 
-/// One item: title, date, author and source (Art 9.3), body.
-pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView) -> String {
+/// Labels of a record's fields, in the category's order: (field name, label).
+pub type RecordLabels<'a> = &'a [(String, String)];
+
+/// A structured record as a readable two-column table, fields in the category's order (then
+/// any others). Table-valued fields (JSON arrays of objects) become nested tables.
+fn record_table(record: &std::collections::BTreeMap<String, String>, labels: RecordLabels) -> Markup {
+    let mut order: Vec<(&str, &str)> = labels
+        .iter()
+        .filter(|(name, _)| record.contains_key(name))
+        .map(|(n, l)| (n.as_str(), l.as_str()))
+        .collect();
+    for k in record.keys() {
+        if !labels.iter().any(|(n, _)| n == k) {
+            order.push((k.as_str(), k.as_str()));
+        }
+    }
+    html! {
+        table.record {
+            caption { "Thông tin chi tiết" }
+            tbody {
+                @for (name, label) in order {
+                    tr {
+                        th scope="row" { (label) }
+                        td { (record_value(&record[name])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn record_value(v: &str) -> Markup {
+    let rows: Option<Vec<serde_json::Map<String, serde_json::Value>>> =
+        serde_json::from_str(v).ok().filter(|r: &Vec<_>| !r.is_empty());
+    let Some(rows) = rows else {
+        return html! { (v) };
+    };
+    let mut cols: Vec<String> = Vec::new();
+    for r in &rows {
+        for k in r.keys() {
+            if !cols.contains(k) {
+                cols.push(k.clone());
+            }
+        }
+    }
+    let cell = |v: Option<&serde_json::Value>| match v {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    html! {
+        table {
+            thead { tr { @for c in &cols { th scope="col" { (c) } } } }
+            tbody { @for r in &rows { tr { @for c in &cols { td { (cell(r.get(c))) } } } } }
+        }
+    }
+}
+
+/// One item: title, date, author and source (Art 9.3), record, body, translation.
+pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, labels: RecordLabels) -> String {
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let canonical = ctx.canonical_item(&tenant.slug, &it.external_id);
     let main = html! {
@@ -204,7 +262,17 @@ pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView) -> String {
                 dd { a href={ (base) "/" } { (tenant.name) } }
             }
             @if let Some(s) = &it.summary { p.summary { strong { (s) } } }
+            @if let Some(record) = &it.record {
+                (record_table(record, labels))
+            }
             div.body { (PreEscaped(&it.body_html)) }
+            @if let Some(t) = &it.translation_id {
+                p.translation lang=(if it.language == "vi" { "en" } else { "vi" }) {
+                    a href={ (base) "/items/" (t) } hreflang=(if it.language == "vi" { "en" } else { "vi" }) {
+                        @if it.language == "vi" { "English version" } @else { "Bản tiếng Việt" }
+                    }
+                }
+            }
             @if it.version > 1 {
                 p.history { a href={ (base) "/items/" (it.external_id) "/versions" } { "Lịch sử phiên bản (" (it.version) ")" } }
             }
@@ -324,6 +392,9 @@ dl.meta dt { font-weight:600; } dl.meta dd { margin:0; }
 .body table { border-collapse:collapse; } .body td, .body th { border:1px solid var(--line); padding:.3em .6em; }
 .body img { max-width:100%; height:auto; }
 table.versions { border-collapse:collapse; } table.versions td, table.versions th { border:1px solid var(--line); padding:.3em .6em; text-align:left; }
+table.record { border-collapse:collapse; margin:1em 0; width:100%; } table.record caption { text-align:left; font-weight:700; padding:.3em 0; }
+table.record th, table.record td { border:1px solid var(--line); padding:.35em .6em; text-align:left; vertical-align:top; }
+table.record th[scope=row] { width:30%; background:#f6f6f6; }
 pre.diff { white-space:pre-wrap; border:1px solid var(--line); padding:.75em; font-size:.92em; }
 pre.diff del { background:#fde2e2; color:#7a0b0b; text-decoration:none; display:inline; }
 pre.diff ins { background:#dcf5dc; color:#0b4a0b; text-decoration:none; display:inline; }

@@ -20,6 +20,10 @@ pub struct Model {
     pub published_at: i64,
     /// JSON array of strings.
     pub tags: String,
+    pub translation_id: Option<String>,
+    /// JSON object of the record's fields, for structured categories.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub record: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub body_html: String,
     /// `published` or `withdrawn` on the tenant's own site.

@@ -18,6 +18,12 @@ pub struct Model {
     pub source_url: Option<String>,
     pub published_at: i64,
     pub tags: String,
+    pub translation_id: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub record: Option<String>,
+    /// JSON array of normalisation notes (e.g. legacy encoding converted).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub notes: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub body_markdown: String,
     #[sea_orm(column_type = "Text")]

@@ -73,6 +73,7 @@ impl EchoService for Echo {
                 outcome: Outcome::Accepted as i32,
                 version: 1,
                 errors: Vec::new(),
+                notes: Vec::new(),
             })
             .collect();
         Ok(tonic::Response::new(PublishResponse { results }))
