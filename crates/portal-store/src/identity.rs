@@ -21,6 +21,8 @@ pub struct AgentAuth {
     pub agent_id: String,
     pub tenant_id: i64,
     pub tenant_slug: String,
+    /// `provincial_office`, `department`, `district` or `unit` (Art 10 responsibilities).
+    pub tenant_kind: String,
 }
 
 /// The status an agent reports.
@@ -222,6 +224,7 @@ impl Store {
         let cert_agent: Option<String> = row.try_get("", "cert_agent")?;
         let tenant_id: i64 = row.try_get("", "tenant_id")?;
         let slug: String = row.try_get("", "tenant_slug")?;
+        let tenant_kind: String = row.try_get("", "tenant_kind")?;
         if revoked.is_some() {
             return Err(StoreError::Refused(format!(
                 "agent {agent_id} has been revoked"
@@ -241,6 +244,7 @@ impl Store {
             agent_id: agent_id.to_string(),
             tenant_id,
             tenant_slug: slug,
+            tenant_kind,
         })
     }
 

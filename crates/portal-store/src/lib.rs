@@ -5,6 +5,7 @@
 //! this crate returns.
 
 pub mod entity;
+mod categories;
 mod identity;
 mod ingest;
 mod media;

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Foundation),
             Box::new(M0002Media),
             Box::new(M0003RecordsTranslations),
+            Box::new(M0004CategoryRegistry),
         ]
     }
 }
@@ -293,5 +294,36 @@ impl MigrationTrait for M0003RecordsTranslations {
                 .await?;
         }
         Ok(())
+    }
+}
+
+struct M0004CategoryRegistry;
+
+impl MigrationName for M0004CategoryRegistry {
+    fn name(&self) -> &str {
+        "m0004_category_registry"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0004CategoryRegistry {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("category_registries"))
+                .if_not_exists()
+                .col(big_pk_auto("id"))
+                .col(integer("version"))
+                .col(text("source"))
+                .col(big_integer("loaded_at"))
+                .col(string("actor"))
+                .take(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("category_registries")).if_exists().take())
+            .await
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod audit_log;
+pub mod category_registry;
 pub mod certificate;
 pub mod change_feed;
 pub mod enrollment_token;

@@ -1,0 +1,54 @@
+//! The category registry as stored: every loaded version is kept; the newest is in force.
+
+use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
+
+use crate::entity::{category_registry, change_feed};
+use crate::{Result, Store, audit};
+
+impl Store {
+    /// The registry in force: (declared version, TOML source), or `None` before the first load.
+    pub async fn category_registry(&self) -> Result<Option<(i32, String)>> {
+        Ok(category_registry::Entity::find()
+            .order_by_desc(category_registry::Column::Id)
+            .one(&self.db)
+            .await?
+            .map(|r| (r.version, r.source)))
+    }
+
+    /// Stores a new registry version (already checked by the caller). Returns false when it is
+    /// identical to the one in force, so loading the same file twice is harmless.
+    pub async fn load_category_registry(&self, version: i32, source: &str, actor: &str, now: i64) -> Result<bool> {
+        if let Some((v, s)) = self.category_registry().await?
+            && v == version
+            && s == source
+        {
+            return Ok(false);
+        }
+        let _w = self.write_guard().await;
+        let txn = self.begin_write().await?;
+        category_registry::Entity::insert(category_registry::ActiveModel {
+            version: Set(version),
+            source: Set(source.to_string()),
+            loaded_at: Set(now),
+            actor: Set(actor.to_string()),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        // Running hubs notice the change through the feed and reload.
+        change_feed::Entity::insert(change_feed::ActiveModel {
+            tenant_id: Set(0),
+            item_id: Set(None),
+            external_id: Set(None),
+            version: Set(version),
+            kind: Set("categories_updated".into()),
+            at: Set(now),
+            ..Default::default()
+        })
+        .exec_without_returning(&txn)
+        .await?;
+        audit(&txn, now, actor, "categories.load", None, "registry", serde_json::json!({ "version": version })).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+}
