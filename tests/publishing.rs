@@ -170,6 +170,11 @@ async fn a_batch_with_one_malformed_item_stores_the_others() {
     assert!(resp.results[1].errors[1].reason.contains("required"));
     assert_eq!(hub.version_count("stc").await.unwrap(), 2);
 
+    // A call that is wrong as a whole says which field, in a standard BadRequest detail.
+    let err = client.publish(PublishRequest { entries: vec![] }).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    assert_eq!(portal_agent::field_violations(&err).as_deref(), Some("entries: must hold at least one entry"));
+
     // Through the agent's folder too: the bad file's reason shows in `portal-agent status`.
     let mut agent = agent;
     agent

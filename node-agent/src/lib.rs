@@ -224,6 +224,19 @@ pub async fn send_loop(
     }
 }
 
+/// The fields a `google.rpc.BadRequest` detail names, as `field: reason; ...`.
+pub fn field_violations(status: &tonic::Status) -> Option<String> {
+    use tonic_types::StatusExt;
+    let bad = status.get_details_bad_request()?;
+    Some(
+        bad.field_violations
+            .iter()
+            .map(|v| format!("{}: {}", v.field, v.description))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
 /// `portal-agent publish FILE...`: queues files and, unless a running agent owns the uplink,
 /// sends them. Returns how many files were queued.
 pub async fn publish_files(

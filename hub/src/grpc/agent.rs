@@ -28,12 +28,13 @@ impl AgentApi {
     fn check_batch(&self, n: usize) -> Result<(), Status> {
         let max = self.state.config.max_batch_entries;
         if n == 0 {
-            return Err(Status::invalid_argument("entries: the batch is empty"));
+            return Err(super::bad_request("the batch is empty", &[("entries", "must hold at least one entry".into())]));
         }
         if n > max {
-            return Err(Status::invalid_argument(format!(
-                "entries: {n} entries in one batch, at most {max} allowed"
-            )));
+            return Err(super::bad_request(
+                "the batch is too large",
+                &[("entries", format!("{n} entries in one batch, at most {max} allowed"))],
+            ));
         }
         Ok(())
     }
@@ -385,7 +386,7 @@ impl AgentService for AgentApi {
 fn media_status(e: crate::media::MediaError) -> Status {
     use crate::media::MediaError;
     match e {
-        MediaError::Invalid(m) => Status::invalid_argument(m),
+        MediaError::Invalid(m) => super::bad_request(m.clone(), &[("data", m)]),
         MediaError::Offset(m) => Status::failed_precondition(m),
         MediaError::Io(e) => super::internal(e),
     }

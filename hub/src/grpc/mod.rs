@@ -28,6 +28,21 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> Status {
     Status::unavailable("the hub could not complete the request; retry later")
 }
 
+/// `InvalidArgument` with a standard `google.rpc.BadRequest` detail naming each field, so any
+/// gRPC client can show which field was wrong and why.
+pub(crate) fn bad_request(message: impl Into<String>, fields: &[(&str, String)]) -> Status {
+    use tonic_types::{ErrorDetails, FieldViolation, StatusExt};
+    let violations: Vec<FieldViolation> = fields
+        .iter()
+        .map(|(f, d)| FieldViolation::new(*f, d.clone()))
+        .collect();
+    Status::with_error_details(
+        tonic::Code::InvalidArgument,
+        message,
+        ErrorDetails::with_bad_request(violations),
+    )
+}
+
 /// A stream of finished TLS connections, handshakes running concurrently and bounded in time.
 fn tls_incoming(
     listener: TcpListener,
