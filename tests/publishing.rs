@@ -116,6 +116,7 @@ async fn agent_publishes_folder_and_items_appear_on_postgres() {
 
 #[tokio::test]
 async fn a_batch_with_one_malformed_item_stores_the_others() {
+    portal_testkit::init_test_logging();
     let hub = TestHub::start(Db::Sqlite).await.unwrap();
     hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
     let agent = AgentProcess::enroll(&hub, "stc").await.unwrap();

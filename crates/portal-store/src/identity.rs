@@ -198,6 +198,10 @@ impl Store {
                 Expr::col((t.clone(), Alias::new("slug"))),
                 Alias::new("tenant_slug"),
             )
+            .expr_as(
+                Expr::col((t.clone(), Alias::new("kind"))),
+                Alias::new("tenant_kind"),
+            )
             .from(a.clone())
             .inner_join(
                 t.clone(),
