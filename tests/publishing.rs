@@ -198,3 +198,73 @@ async fn a_batch_with_one_malformed_item_stores_the_others() {
     assert!(status.contains("bad"), "{status}");
     agent.stop();
 }
+
+#[tokio::test]
+async fn structured_records_and_translations_are_validated_and_shown() {
+    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
+    let mut agent = AgentProcess::enroll(&hub, "stc").await.unwrap();
+    // A structured record as JSON, beside the Markdown items.
+    agent
+        .write_file(
+            "lien-he-van-phong.json",
+            r#"{"title": "Liên hệ Văn phòng Sở Tài chính", "category": "official-contact", "language": "vi",
+                "author": "Văn phòng Sở", "source": "Sở Tài chính tỉnh Bến Tre", "published_at": "2025-03-01",
+                "record": {"full_name": "Nguyễn Thị Hoa", "position": "Chánh Văn phòng", "unit": "Văn phòng Sở",
+                           "phone": "0275 3822 456", "email": "vanphong.stc@bentre.gov.vn"}}"#,
+        )
+        .unwrap();
+    // The same record without its required fields: rejected field by field.
+    agent
+        .write_file(
+            "lien-he-thieu.json",
+            r#"{"title": "Liên hệ thiếu", "category": "official-contact", "language": "vi", "author": "A",
+                "source": "B", "published_at": "2025-03-01", "record": {"full_name": "Trần Văn B"}}"#,
+        )
+        .unwrap();
+    // An unknown category and an English item with its Vietnamese translation.
+    agent
+        .write_file("sai-chuyen-muc.md", &item_markdown("sai-chuyen-muc", "Sai chuyên mục", "x").replace("category: news", "category: tin-vat"))
+        .unwrap();
+    agent
+        .write_file(
+            "budget-2024.md",
+            "---\nid: budget-2024\ntitle: Ben Tre publishes its 2024 budget\ncategory: news\nlanguage: en\nauthor: Budget Division\nsource: Ben Tre Department of Finance\npublished_at: 2025-01-10\ntranslation: ngan-sach-2024\n---\nThe province published its budget.\n",
+        )
+        .unwrap();
+    agent
+        .write_file(
+            "ngan-sach-2024.md",
+            "---\nid: ngan-sach-2024\ntitle: Bến Tre công khai ngân sách năm 2024\ncategory: news\nlanguage: vi\nauthor: Phòng Ngân sách\nsource: Sở Tài chính tỉnh Bến Tre\npublished_at: 2025-01-10\ntranslation: budget-2024\n---\nTỉnh công khai ngân sách.\n",
+        )
+        .unwrap();
+    agent.start().unwrap();
+    wait_for("the record and both translations", T, || async {
+        let (a, _) = hub.get("/t/stc/items/lien-he-van-phong", None).await?;
+        let (b, _) = hub.get("/t/stc/items/budget-2024", None).await?;
+        let (c, _) = hub.get("/t/stc/items/ngan-sach-2024", None).await?;
+        Ok((a == 200 && b == 200 && c == 200).then_some(()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    let (_, page) = hub.get("/t/stc/items/lien-he-van-phong", None).await.unwrap();
+    assert!(page.contains("<table class=\"record\">"), "{page}");
+    assert!(page.contains("<td>Nguyễn Thị Hoa</td>"), "{page}");
+    assert!(page.contains("<td>Chánh Văn phòng</td>"), "{page}");
+    assert!(page.contains("<dt>Chuyên mục</dt>"), "{page}");
+    let (_, en) = hub.get("/t/stc/items/budget-2024", None).await.unwrap();
+    assert!(en.contains("<article lang=\"en\">"), "{en}");
+    assert!(en.contains("href=\"/t/stc/items/ngan-sach-2024\" hreflang=\"vi\">Bản tiếng Việt</a>"), "{en}");
+    let (_, vi) = hub.get("/t/stc/items/ngan-sach-2024", None).await.unwrap();
+    assert!(vi.contains("hreflang=\"en\">English version</a>"), "{vi}");
+
+    let status = wait_for("rejections in the agent's status", T, || async {
+        let s = agent.status().await?;
+        Ok((s.contains("record.position: is required") && s.contains("tin-vat")).then_some(s))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    assert!(status.contains("lien-he-thieu"), "{status}");
+    assert!(status.contains("category: \"tin-vat\" is not in the category registry"), "{status}");
+    agent.stop();
+}

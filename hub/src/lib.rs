@@ -67,12 +67,14 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             )
         })?;
     let review_on_accept = config.review_on_accept()?;
+    let registry = load_registry(&store).await?;
     let state: HubState = Arc::new(HubStateInner {
         cache: web::cache::PageCache::new(config.page_cache_entries),
         counters: Default::default(),
         review_on_accept,
         media: media::MediaFiles::new(&config.media_dir()),
         media_uploads: Default::default(),
+        registry: std::sync::RwLock::new(Arc::new(registry)),
         store,
         ca,
         config,
@@ -119,6 +121,22 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     })
 }
 
+/// The registry in force; a new database gets the registry shipped with the hub.
+pub async fn load_registry(store: &portal_store::Store) -> anyhow::Result<portal_core::category::Registry> {
+    use portal_core::category::Registry;
+    match store.category_registry().await? {
+        Some((_, source)) => Registry::from_toml(&source)
+            .map_err(|e| anyhow::anyhow!("the stored category registry is invalid: {e}")),
+        None => {
+            let builtin = Registry::builtin();
+            store
+                .load_category_registry(builtin.version as i32, Registry::builtin_toml(), "hub:builtin", now_ms())
+                .await?;
+            Ok(builtin)
+        }
+    }
+}
+
 /// Notices writes made by other processes (the CLI, other replicas) through the change feed and
 /// drops cached pages when there are any.
 async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -132,6 +150,10 @@ async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Recei
             Ok(head) if head != seen => {
                 seen = head;
                 state.cache.invalidate_all();
+                match load_registry(&state.store).await {
+                    Ok(r) => state.set_registry(r),
+                    Err(e) => tracing::warn!(error = %e, "cannot reload the category registry"),
+                }
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "cannot read the change feed"),

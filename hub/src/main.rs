@@ -49,6 +49,19 @@ enum Command {
         #[command(subcommand)]
         command: AgentCommand,
     },
+    /// The category registry (mandatory information categories, Art 10).
+    Categories {
+        #[command(subcommand)]
+        command: CategoriesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CategoriesCommand {
+    /// Check a registry file (TOML, like crates/portal-core/categories.toml) and put it in force.
+    Load { file: PathBuf },
+    /// List the categories in force.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -181,6 +194,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     a.outbox_depth
                         .map(|d| d.to_string())
                         .unwrap_or_else(|| "-".into()),
+                );
+            }
+        }
+        Command::Categories {
+            command: CategoriesCommand::Load { file },
+        } => {
+            let (version, n, changed) = ops::load_categories(&cfg, &file).await?;
+            if changed {
+                println!("category registry version {version} ({n} categories) is now in force");
+            } else {
+                println!("category registry version {version} is already in force; nothing changed");
+            }
+        }
+        Command::Categories {
+            command: CategoriesCommand::List,
+        } => {
+            let r = ops::list_categories(&cfg).await?;
+            println!("category registry version {}", r.version);
+            for c in &r.categories {
+                let who: Vec<&str> = c.responsible.tenant_kinds.iter().map(|k| k.as_str()).collect();
+                println!(
+                    "{:<26} {:<7} {:<40} {}",
+                    c.code,
+                    format!("{:?}", c.kind).to_lowercase(),
+                    c.name_vi,
+                    if who.is_empty() { "any tenant".to_string() } else { who.join(", ") }
                 );
             }
         }

@@ -92,3 +92,26 @@ pub async fn list_agents(
     s.close().await?;
     Ok(a)
 }
+
+/// `categories load FILE`: checks a registry file and makes it the one in force (kept as a new
+/// version; loading the same file again changes nothing). Returns (version, categories, changed).
+pub async fn load_categories(cfg: &HubConfig, path: &std::path::Path) -> anyhow::Result<(u32, usize, bool)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let registry = portal_core::category::Registry::from_toml(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let s = store(cfg).await?;
+    let changed = s
+        .load_category_registry(registry.version as i32, &text, &operator(), now_ms())
+        .await?;
+    s.close().await?;
+    Ok((registry.version, registry.categories.len(), changed))
+}
+
+/// `categories list`: the registry in force.
+pub async fn list_categories(cfg: &HubConfig) -> anyhow::Result<portal_core::category::Registry> {
+    let s = store(cfg).await?;
+    let r = crate::load_registry(&s).await?;
+    s.close().await?;
+    Ok(r)
+}

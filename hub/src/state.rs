@@ -53,6 +53,24 @@ pub struct HubStateInner {
     pub media: crate::media::MediaFiles,
     /// Media being uploaded right now; a second upload of the same object waits its turn.
     pub media_uploads: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The category registry in force (reloaded when another process loads a new version).
+    pub registry: std::sync::RwLock<Arc<portal_core::category::Registry>>,
+}
+
+impl HubStateInner {
+    pub fn registry(&self) -> Arc<portal_core::category::Registry> {
+        match self.registry.read() {
+            Ok(r) => r.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    pub fn set_registry(&self, r: portal_core::category::Registry) {
+        match self.registry.write() {
+            Ok(mut g) => *g = Arc::new(r),
+            Err(p) => *p.into_inner() = Arc::new(r),
+        }
+    }
 }
 
 pub type HubState = Arc<HubStateInner>;

@@ -190,6 +190,54 @@ impl Registry {
         self.categories.iter().find(|c| c.code == code)
     }
 
+    /// Applies the registry to a validated item: its category must exist and be one this tenant
+    /// supplies (Art 10); a record category's record is validated and normalised; an article
+    /// category without fields takes no record. The content hash covers the normalised record.
+    pub fn apply(
+        &self,
+        mut item: crate::NormalizedItem,
+        tenant_kind: TenantKind,
+        tenant_slug: &str,
+    ) -> Result<crate::NormalizedItem, Vec<FieldError>> {
+        let Some(def) = self.get(&item.category) else {
+            let known: Vec<&str> = self.categories.iter().map(|c| c.code.as_str()).collect();
+            return Err(vec![FieldError::new(
+                "category",
+                format!("{:?} is not in the category registry; known codes: {}", item.category, known.join(", ")),
+            )]);
+        };
+        if !def.is_responsible(tenant_kind, tenant_slug) {
+            let kinds: Vec<&str> = def.responsible.tenant_kinds.iter().map(|k| k.as_str()).collect();
+            return Err(vec![FieldError::new(
+                "category",
+                format!(
+                    "{} ({}) is supplied by {} (Art 10), not by this tenant",
+                    def.code,
+                    def.name_vi,
+                    [kinds.join(", "), def.responsible.tenants.join(", ")]
+                        .into_iter()
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            )]);
+        }
+        let record = item.record.take().unwrap_or_default();
+        if def.fields.is_empty() {
+            if !record.is_empty() {
+                return Err(vec![FieldError::new(
+                    "record",
+                    format!("category {} takes no record fields", def.code),
+                )]);
+            }
+        } else if def.kind == CategoryKind::Record || !record.is_empty() {
+            let normalised = def.validate_record(&record)?;
+            item.record = (!normalised.is_empty()).then_some(normalised);
+        }
+        item.rehash();
+        Ok(item)
+    }
+
     /// Every problem with the definitions, each naming its category and field.
     pub fn check(&self) -> Result<(), Vec<String>> {
         let mut p = Vec::new();

@@ -164,6 +164,8 @@ impl AgentService for AgentApi {
         let entries = req.into_inner().entries;
         self.check_batch(entries.len())?;
         let now = now_ms();
+        let registry = self.state.registry();
+        let tenant_kind = portal_core::TenantKind::parse(&auth.tenant_kind).unwrap_or(portal_core::TenantKind::Unit);
         let mut ingest = Vec::with_capacity(entries.len());
         let mut bad_seq = Vec::new();
         for e in entries {
@@ -183,7 +185,9 @@ impl AgentService for AgentApi {
                 }
             };
             let item = match e.item {
-                Some(item) => draft_from_pb(item).validate(now),
+                Some(item) => draft_from_pb(item)
+                    .validate(now)
+                    .and_then(|i| registry.apply(i, tenant_kind, &auth.tenant_slug)),
                 None => Err(vec![FieldError::new("item", "is required")]),
             };
             ingest.push(IngestEntry { seq, item_id, item });

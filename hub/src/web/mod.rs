@@ -240,6 +240,42 @@ async fn dispatch(
     }
 }
 
+/// Field labels of a record's category, in the category's order; enum values (and table
+/// column names) are shown with their Vietnamese labels.
+fn record_labels(def: Option<&portal_core::category::CategoryDef>, it: &mut portal_store::ItemView) -> Vec<(String, String)> {
+    let Some(def) = def else {
+        return Vec::new();
+    };
+    if let Some(record) = it.record.as_mut() {
+        for f in &def.fields {
+            if let Some(v) = record.get_mut(&f.name)
+                && let Some(label) = f.allowed_labels_vi.get(v.as_str())
+            {
+                *v = label.clone();
+            }
+            // Table columns: rename keys to their labels so the nested table reads well.
+            if !f.columns.is_empty()
+                && let Some(v) = record.get_mut(&f.name)
+                && let Ok(rows) = serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(v)
+            {
+                let relabelled: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                    .into_iter()
+                    .map(|row| {
+                        f.columns
+                            .iter()
+                            .filter_map(|c| row.get(&c.name).map(|val| (c.label_vi.clone(), val.clone())))
+                            .collect()
+                    })
+                    .collect();
+                if let Ok(text) = serde_json::to_string(&relabelled) {
+                    *v = text;
+                }
+            }
+        }
+    }
+    def.fields.iter().map(|f| (f.name.clone(), f.label_vi.clone())).collect()
+}
+
 async fn render(
     state: &HubState,
     ctx: &SiteContext<'_>,
@@ -258,10 +294,16 @@ async fn render(
                 return Ok(None);
             };
             match route {
-                Route::Item(id) => Ok(store
-                    .published_item(&tenant, id)
-                    .await?
-                    .map(|it| pages::item_page(ctx, &tenant, &it, &[]))),
+                Route::Item(id) => {
+                    let Some(mut it) = store.published_item(&tenant, id).await? else {
+                        return Ok(None);
+                    };
+                    let registry = state.registry();
+                    let def = registry.get(&it.category);
+                    let labels = record_labels(def, &mut it);
+                    let category = def.map_or(it.category.clone(), |d| d.name_vi.clone());
+                    Ok(Some(pages::item_page(ctx, &tenant, &it, &labels, &category)))
+                }
                 // History is public only while the item itself is.
                 Route::Versions(id) => {
                     let Some(it) = store.published_item(&tenant, id).await? else {

@@ -239,7 +239,13 @@ fn record_value(v: &str) -> Markup {
 }
 
 /// One item: title, date, author and source (Art 9.3), record, body, translation.
-pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, labels: RecordLabels) -> String {
+pub fn item_page(
+    ctx: &SiteContext,
+    tenant: &Tenant,
+    it: &ItemView,
+    labels: RecordLabels,
+    category: &str,
+) -> String {
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let canonical = ctx.canonical_item(&tenant.slug, &it.external_id);
     let main = html! {
@@ -260,6 +266,8 @@ pub fn item_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, labels: Reco
                 }
                 dt { "Đơn vị" }
                 dd { a href={ (base) "/" } { (tenant.name) } }
+                dt { "Chuyên mục" }
+                dd { (category) }
             }
             @if let Some(s) = &it.summary { p.summary { strong { (s) } } }
             @if let Some(record) = &it.record {
