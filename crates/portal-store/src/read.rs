@@ -194,6 +194,17 @@ impl Store {
             .map(|v| (v.title, v.body_markdown)))
     }
 
+    /// Change-feed entries after `position`, oldest first: what integrators and replicas follow
+    /// (publications, withdrawals, new tenants, registry updates).
+    pub async fn change_feed_since(&self, position: i64, limit: u64) -> Result<Vec<change_feed::Model>> {
+        Ok(change_feed::Entity::find()
+            .filter(change_feed::Column::Id.gt(position))
+            .order_by_asc(change_feed::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
     /// Position of the newest change-feed entry (0 when empty). Caches compare it to notice
     /// writes made by other processes or replicas.
     pub async fn change_feed_head(&self) -> Result<i64> {
