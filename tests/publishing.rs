@@ -268,3 +268,54 @@ async fn structured_records_and_translations_are_validated_and_shown() {
     assert!(status.contains("category: \"tin-vat\" is not in the category registry"), "{status}");
     agent.stop();
 }
+
+#[tokio::test]
+async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
+    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("vpubnd", "Văn phòng UBND tỉnh").await.unwrap();
+    let mut agent = AgentProcess::enroll(&hub, "vpubnd").await.unwrap();
+    // 1. A file saved by an old CMS in TCVN3 (ABC): raw bytes, not UTF-8.
+    let tcvn3_title = "Céng hßa x· héi chñ nghÜa ViÖt Nam";
+    let mut raw: Vec<u8> = b"---\nid: quoc-hieu\ncategory: news\nlanguage: vi\nauthor: Van phong\nsource: UBND tinh\npublished_at: 2024-01-01\ntitle: \"".to_vec();
+    // Each character of the TCVN3 text stands for one byte (as Windows-1252 shows it).
+    raw.extend(tcvn3_title.chars().map(|c| c as u32 as u8));
+    raw.extend_from_slice(b"\"\n---\nNoi dung.\n");
+    std::fs::write(agent.content_dir().join("quoc-hieu.md"), &raw).unwrap();
+    // 2. VNI text that was already mis-decoded as Windows-1252 (valid UTF-8, wrong letters).
+    agent
+        .write_file(
+            "vni.md",
+            &item_markdown("vni", "Xin chaøo caùc baïn", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam"),
+        )
+        .unwrap();
+    // 3. Bytes that are neither UTF-8 nor Vietnamese: refused with a reason.
+    std::fs::write(agent.content_dir().join("rac.md"), [0x00u8, 0xFF, 0xFE, 0x81, 0x90, 0x07, 0x8D]).unwrap();
+    agent.start().unwrap();
+    wait_for("both converted items", T, || async {
+        let (a, _) = hub.get("/t/vpubnd/items/quoc-hieu", None).await?;
+        let (b, _) = hub.get("/t/vpubnd/items/vni", None).await?;
+        Ok((a == 200 && b == 200).then_some(()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    let (_, page) = hub.get("/t/vpubnd/items/quoc-hieu", None).await.unwrap();
+    assert!(page.contains("<h1>Cộng hòa xã hội chủ nghĩa Việt Nam</h1>"), "{page}");
+    let (_, vni) = hub.get("/t/vpubnd/items/vni", None).await.unwrap();
+    assert!(vni.contains("<h1>Xin chào các bạn</h1>"), "{vni}");
+    assert!(vni.contains("Cộng hòa xã hội chủ nghĩa Việt Nam"), "{vni}");
+    // The conversions are noted on the versions.
+    let t = hub.store().tenant_by_slug("vpubnd").await.unwrap().unwrap();
+    let v = hub.store().item_versions(&t, "quoc-hieu").await.unwrap();
+    assert!(v[0].notes.iter().any(|n| n.contains("TCVN3")), "{:?}", v[0].notes);
+    let v = hub.store().item_versions(&t, "vni").await.unwrap();
+    assert!(v[0].notes.iter().any(|n| n.starts_with("title: converted from VNI")), "{:?}", v[0].notes);
+    assert!(v[0].notes.iter().any(|n| n.starts_with("body: converted from VNI")), "{:?}", v[0].notes);
+    let status = wait_for("the refusal in the agent's status", T, || async {
+        let s = agent.status().await?;
+        Ok(s.contains("rac.md").then_some(s))
+    })
+    .await
+    .unwrap();
+    assert!(status.contains("not valid UTF-8") && status.contains("TCVN3 or VNI"), "{status}");
+    agent.stop();
+}

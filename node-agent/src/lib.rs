@@ -247,15 +247,22 @@ pub async fn publish_files(
     let mut queued = 0;
     for f in files {
         let text = std::fs::read(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| anyhow::anyhow!("{}: file is not valid UTF-8", f.display()))?;
+        let (text, conversion) = portal_core::legacy::decode_bytes(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
         let stem = f
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let draft = portal_core::front_matter::parse_item_file(&text, &stem)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+        let mut draft = if f.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            portal_core::front_matter::parse_item_json(&text, &stem)
+        } else {
+            portal_core::front_matter::parse_item_file(&text, &stem)
+        }
+        .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
+        if let Some(c) = conversion {
+            draft.notes.push(format!("file {}: {}", f.display(), c.describe()));
+        }
         outbox.enqueue_publish(&draft, None).await?;
         queued += 1;
     }

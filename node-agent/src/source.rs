@@ -129,22 +129,27 @@ pub async fn ingest_file(
         return Ok(());
     }
     let fallback = default_id(rel);
-    let draft = match String::from_utf8(bytes) {
-        Err(_) => Err(FieldError::new(
-            "file",
-            "is not valid UTF-8; save it as UTF-8 (Unicode, TCVN 6909)",
-        )),
-        Ok(text) if extension(rel) == "json" => {
-            portal_core::front_matter::parse_item_json(&text, &fallback)
-                .map_err(|e| FieldError::new("file", e.to_string()))
-        }
-        Ok(text) => portal_core::front_matter::parse_item_file(&text, &fallback)
-            .map_err(|e| FieldError::new("front_matter", e.to_string()))
-            .and_then(|mut d| {
+    // Unicode as it should be; TCVN3 or VNI bytes from an old CMS are converted here (the
+    // conversion travels with the item and is noted on its version); anything else is refused.
+    let draft = match portal_core::legacy::decode_bytes(&bytes) {
+        Err(reason) => Err(FieldError::new("file", reason)),
+        Ok((text, conversion)) => {
+            let parsed = if extension(rel) == "json" {
+                portal_core::front_matter::parse_item_json(&text, &fallback)
+                    .map_err(|e| FieldError::new("file", e.to_string()))
+            } else {
+                portal_core::front_matter::parse_item_file(&text, &fallback)
+                    .map_err(|e| FieldError::new("front_matter", e.to_string()))
+            };
+            parsed.and_then(|mut d| {
                 let base = Path::new(rel).parent().unwrap_or(Path::new(""));
                 d.body_markdown = link_media(&d.body_markdown, dir, base)?;
+                if let Some(c) = conversion {
+                    d.notes.push(format!("file {rel}: {}", c.describe()));
+                }
                 Ok(d)
-            }),
+            })
+        }
     };
     match draft {
         Err(err) => {

@@ -105,6 +105,7 @@ fn item_to_pb(d: ItemDraft) -> Item {
         body_markdown: d.body_markdown,
         translation_id: d.translation_id,
         record: d.record.into_iter().collect(),
+        notes: d.notes,
     }
 }
 

@@ -82,6 +82,7 @@ impl Fields {
             body_markdown: body,
             translation_id: self.translation.unwrap_or_default(),
             record: record_text(self.record),
+            notes: Vec::new(),
         })
     }
 }

@@ -48,6 +48,8 @@ pub struct ItemDraft {
     pub translation_id: String,
     /// Fields of a structured record (category of kind record), as text values.
     pub record: BTreeMap<String, String>,
+    /// What the sender already did to the text (e.g. the agent converted a TCVN3 file).
+    pub notes: Vec<String>,
 }
 
 /// An item that passed validation, normalised; this is what the store keeps as a version.
@@ -123,6 +125,7 @@ pub const MAX_SUMMARY: usize = 4000;
 pub const MAX_TAGS: usize = 30;
 pub const MAX_TAG: usize = 64;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const MAX_NOTES: usize = 10;
 /// 1945-09-02: nothing the provincial portal republishes predates the state.
 const MIN_PUBLISHED_MS: i64 = -767_836_800_000;
 const MAX_FUTURE_MS: i64 = 86_400_000;
@@ -177,8 +180,72 @@ fn required_line(
 
 impl ItemDraft {
     /// Checks and normalises a draft. `now_ms` bounds `published_at` (a day of clock skew is
-    /// tolerated). Every problem is reported, not just the first.
+    /// tolerated). Every problem is reported, not just the first. Text that arrived in a legacy
+    /// Vietnamese encoding (TCVN3, VNI, mis-decoded as Windows-1252/Latin-1) is converted first
+    /// and the conversion noted.
     pub fn validate(&self, now_ms: i64) -> Result<NormalizedItem, Vec<FieldError>> {
+        let mut notes: Vec<String> = self
+            .notes
+            .iter()
+            .take(MAX_NOTES)
+            .map(|n| normalize_line(n).chars().take(300).collect())
+            .collect();
+        let repaired = self.repair_legacy(&mut notes);
+        let this = repaired.as_ref().unwrap_or(self);
+        this.validate_unicode(now_ms, notes)
+    }
+
+    /// A copy with legacy-encoded fields converted, or `None` when nothing needed it.
+    fn repair_legacy(&self, notes: &mut Vec<String>) -> Option<ItemDraft> {
+        let mut copy: Option<ItemDraft> = None;
+        let mut fix = |field: &str, value: &str| -> Option<String> {
+            // Plain ASCII cannot be mis-decoded Vietnamese, and a letter beyond Latin-1 (such as
+            // ế, ư, đ) proves genuine Unicode: skip the detector in these common cases.
+            // (U+2000..=U+2212 holds Windows-1252 punctuation and the TCVN3 "−", so it proves nothing.)
+            if value.is_ascii()
+                || value.chars().any(|c| matches!(c as u32, 0x100..=0x1FFF | 0x2213..))
+            {
+                return None;
+            }
+            let (fixed, conv) = crate::legacy::repair_text(value)?;
+            notes.push(format!("{field}: {}", conv.describe()));
+            Some(fixed)
+        };
+        let d = self;
+        let mut set = |f: &mut dyn FnMut(&mut ItemDraft)| f(copy.get_or_insert_with(|| d.clone()));
+        for (name, value) in [
+            ("title", &d.title),
+            ("author", &d.author),
+            ("source", &d.source),
+            ("summary", &d.summary),
+            ("body", &d.body_markdown),
+        ] {
+            if let Some(fixed) = fix(name, value) {
+                set(&mut |c: &mut ItemDraft| match name {
+                    "title" => c.title = fixed.clone(),
+                    "author" => c.author = fixed.clone(),
+                    "source" => c.source = fixed.clone(),
+                    "summary" => c.summary = fixed.clone(),
+                    _ => c.body_markdown = fixed.clone(),
+                });
+            }
+        }
+        for (i, tag) in d.tags.iter().enumerate() {
+            if let Some(fixed) = fix(&format!("tags[{i}]"), tag) {
+                set(&mut |c: &mut ItemDraft| c.tags[i] = fixed.clone());
+            }
+        }
+        for (k, v) in &d.record {
+            if let Some(fixed) = fix(&format!("record.{k}"), v) {
+                set(&mut |c: &mut ItemDraft| {
+                    c.record.insert(k.clone(), fixed.clone());
+                });
+            }
+        }
+        copy
+    }
+
+    fn validate_unicode(&self, now_ms: i64, notes: Vec<String>) -> Result<NormalizedItem, Vec<FieldError>> {
         let mut errors = Vec::new();
         if let Err(e) = validate_item_id(&self.id) {
             errors.push(e);
@@ -321,7 +388,7 @@ impl ItemDraft {
             media,
             translation_id,
             record: (!record.is_empty()).then_some(record),
-            notes: Vec::new(),
+            notes,
         };
         item.content_hash = item.compute_hash();
         Ok(item)
@@ -429,6 +496,19 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "missing {f} in {fields:?}");
         }
+    }
+
+    #[test]
+    fn legacy_text_is_converted_and_noted() {
+        // "Ủy ban nhân dân tỉnh Bến Tre" typed in VNI and read as Windows-1252.
+        let mut d = good();
+        d.title = "UÛy ban nhaân daân tænh Beán Tre".into();
+        let item = d.validate(1_800_000_000_000).unwrap();
+        assert_eq!(item.title, "Ủy ban nhân dân tỉnh Bến Tre");
+        assert_eq!(item.notes.len(), 1, "{:?}", item.notes);
+        assert!(item.notes[0].starts_with("title: converted from VNI"), "{:?}", item.notes);
+        // Genuine Unicode is left alone and noted nowhere.
+        assert!(good().validate(1_800_000_000_000).unwrap().notes.is_empty());
     }
 
     #[test]

@@ -113,6 +113,7 @@ fn draft_from_pb(item: Item) -> ItemDraft {
         body_markdown: item.body_markdown,
         translation_id: item.translation_id,
         record: item.record.into_iter().collect(),
+        notes: item.notes,
     }
 }
 
