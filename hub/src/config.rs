@@ -152,3 +152,20 @@ impl HubConfig {
         self.data_dir.join("pki")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented example is a valid configuration and matches the defaults.
+    #[test]
+    fn example_file_is_valid_and_complete() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/hub.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let from_file: HubConfig = toml::from_str(&text).unwrap();
+        let defaults = toml::to_string(&HubConfig::default()).unwrap();
+        assert_eq!(toml::to_string(&from_file).unwrap(), defaults, "example and defaults differ");
+        let loaded = HubConfig::load(Some(&path), None).unwrap();
+        assert_eq!(loaded.domain, "bentre.gov.vn");
+    }
+}

@@ -104,3 +104,20 @@ mod tests {
         assert_eq!(super::host_of("[::1]:7443"), "::1");
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    /// The documented example is a valid configuration and matches the defaults.
+    #[test]
+    fn example_file_is_valid_and_complete() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/agent.example.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let from_file: AgentConfig = toml::from_str(&text).unwrap();
+        assert_eq!(
+            toml::to_string(&from_file).unwrap(),
+            toml::to_string(&AgentConfig::default()).unwrap()
+        );
+    }
+}
