@@ -319,3 +319,46 @@ async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
     assert!(status.contains("not valid UTF-8") && status.contains("TCVN3 or VNI"), "{status}");
     agent.stop();
 }
+
+#[tokio::test]
+async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the_hub_is_down() {
+    let mut hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("tpbentre", "UBND thành phố Bến Tre").await.unwrap();
+    let mut agent = AgentProcess::enroll(&hub, "tpbentre").await.unwrap();
+    let file = agent.dir.path().join("thong-bao.md");
+    std::fs::write(&file, item_markdown("thong-bao", "Thông báo lịch tiếp công dân", "Nội dung")).unwrap();
+    let run = |f: std::path::PathBuf, data: std::path::PathBuf| async move {
+        tokio::process::Command::new(portal_testkit::bin("portal-agent"))
+            .arg("--data-dir")
+            .arg(data)
+            .arg("publish")
+            .arg(f)
+            .output()
+            .await
+            .unwrap()
+    };
+    let out = run(file.clone(), agent.data_dir()).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sent 1 item(s)"));
+    let (s, _) = hub.get("/t/tpbentre/items/thong-bao", None).await.unwrap();
+    assert_eq!(s, 200);
+
+    // With the hub down the command fails clearly and the item waits in the outbox ...
+    hub.stop().await;
+    let second = agent.dir.path().join("lich.md");
+    std::fs::write(&second, item_markdown("lich", "Lịch tiếp công dân tháng 6", "Nội dung")).unwrap();
+    let out = run(second, agent.data_dir()).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stay queued"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(agent.outbox_depth().await.unwrap(), 1);
+    // ... until the agent runs again with the hub back.
+    hub.start_again().await.unwrap();
+    agent.start().unwrap();
+    wait_for("the queued item", T, || async {
+        let (s, _) = hub.get("/t/tpbentre/items/lich", None).await?;
+        Ok((s == 200).then_some(()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    agent.stop();
+}
