@@ -108,8 +108,15 @@ async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
     assert!(dom.contains("UBND huyện Thạnh Phú"), "source shown");
     // Had any vector run, the title would read PWNED; had any survived as markup, its tag or
     // attribute would still carry the payload. Escaped text showing the attack is harmless.
-    let title = dom.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or("");
-    assert!(title.starts_with("Ủy ban nhân dân huyện Thạnh Phú thông báo"), "title changed to {title:?}");
+    let title = dom
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or("");
+    assert!(
+        title.starts_with("Ủy ban nhân dân huyện Thạnh Phú thông báo"),
+        "title changed to {title:?}"
+    );
     let live: Vec<&str> = dom
         .split('<')
         .skip(1)
@@ -118,7 +125,9 @@ async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
         .collect();
     assert!(live.is_empty(), "active markup survived: {live:?}");
     let body = &dom[dom.find("<main").unwrap_or(0)..];
-    for tag in ["<iframe", "<object", "<embed", "<svg", "<math", "<form", "<input", "<style"] {
+    for tag in [
+        "<iframe", "<object", "<embed", "<svg", "<math", "<form", "<input", "<style",
+    ] {
         assert!(!body.contains(tag), "{tag} in the page body");
     }
 
@@ -128,5 +137,8 @@ async fn item_page_shows_vietnamese_text_and_runs_no_script_from_the_item() {
         front.contains("Ủy ban nhân dân huyện Thạnh Phú thông báo"),
         "{front}"
     );
-    assert!(front.contains("<title>Cổng Thông tin điện tử tỉnh Bến Tre</title>"), "{front}");
+    assert!(
+        front.contains("<title>Cổng Thông tin điện tử tỉnh Bến Tre</title>"),
+        "{front}"
+    );
 }

@@ -172,9 +172,15 @@ async fn a_batch_with_one_malformed_item_stores_the_others() {
     assert_eq!(hub.version_count("stc").await.unwrap(), 2);
 
     // A call that is wrong as a whole says which field, in a standard BadRequest detail.
-    let err = client.publish(PublishRequest { entries: vec![] }).await.unwrap_err();
+    let err = client
+        .publish(PublishRequest { entries: vec![] })
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
-    assert_eq!(portal_agent::field_violations(&err).as_deref(), Some("entries: must hold at least one entry"));
+    assert_eq!(
+        portal_agent::field_violations(&err).as_deref(),
+        Some("entries: must hold at least one entry")
+    );
 
     // Through the agent's folder too: the bad file's reason shows in `portal-agent status`.
     let mut agent = agent;
@@ -224,7 +230,11 @@ async fn structured_records_and_translations_are_validated_and_shown() {
         .unwrap();
     // An unknown category and an English item with its Vietnamese translation.
     agent
-        .write_file("sai-chuyen-muc.md", &item_markdown("sai-chuyen-muc", "Sai chuyên mục", "x").replace("category: news", "category: tin-vat"))
+        .write_file(
+            "sai-chuyen-muc.md",
+            &item_markdown("sai-chuyen-muc", "Sai chuyên mục", "x")
+                .replace("category: news", "category: tin-vat"),
+        )
         .unwrap();
     agent
         .write_file(
@@ -247,14 +257,20 @@ async fn structured_records_and_translations_are_validated_and_shown() {
     })
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
-    let (_, page) = hub.get("/t/stc/items/lien-he-van-phong", None).await.unwrap();
+    let (_, page) = hub
+        .get("/t/stc/items/lien-he-van-phong", None)
+        .await
+        .unwrap();
     assert!(page.contains("<table class=\"record\">"), "{page}");
     assert!(page.contains("<td>Nguyễn Thị Hoa</td>"), "{page}");
     assert!(page.contains("<td>Chánh Văn phòng</td>"), "{page}");
     assert!(page.contains("<dt>Chuyên mục</dt>"), "{page}");
     let (_, en) = hub.get("/t/stc/items/budget-2024", None).await.unwrap();
     assert!(en.contains("<article lang=\"en\">"), "{en}");
-    assert!(en.contains("href=\"/t/stc/items/ngan-sach-2024\" hreflang=\"vi\">Bản tiếng Việt</a>"), "{en}");
+    assert!(
+        en.contains("href=\"/t/stc/items/ngan-sach-2024\" hreflang=\"vi\">Bản tiếng Việt</a>"),
+        "{en}"
+    );
     let (_, vi) = hub.get("/t/stc/items/ngan-sach-2024", None).await.unwrap();
     assert!(vi.contains("hreflang=\"en\">English version</a>"), "{vi}");
 
@@ -265,14 +281,19 @@ async fn structured_records_and_translations_are_validated_and_shown() {
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
     assert!(status.contains("lien-he-thieu"), "{status}");
-    assert!(status.contains("category: \"tin-vat\" is not in the category registry"), "{status}");
+    assert!(
+        status.contains("category: \"tin-vat\" is not in the category registry"),
+        "{status}"
+    );
     agent.stop();
 }
 
 #[tokio::test]
 async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
     let hub = TestHub::start(Db::Sqlite).await.unwrap();
-    hub.add_tenant("vpubnd", "Văn phòng UBND tỉnh").await.unwrap();
+    hub.add_tenant("vpubnd", "Văn phòng UBND tỉnh")
+        .await
+        .unwrap();
     let mut agent = AgentProcess::enroll(&hub, "vpubnd").await.unwrap();
     // 1. A file saved by an old CMS in TCVN3 (ABC): raw bytes, not UTF-8.
     let tcvn3_title = "Céng hßa x· héi chñ nghÜa ViÖt Nam";
@@ -285,11 +306,19 @@ async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
     agent
         .write_file(
             "vni.md",
-            &item_markdown("vni", "Xin chaøo caùc baïn", "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam"),
+            &item_markdown(
+                "vni",
+                "Xin chaøo caùc baïn",
+                "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",
+            ),
         )
         .unwrap();
     // 3. Bytes that are neither UTF-8 nor Vietnamese: refused with a reason.
-    std::fs::write(agent.content_dir().join("rac.md"), [0x00u8, 0xFF, 0xFE, 0x81, 0x90, 0x07, 0x8D]).unwrap();
+    std::fs::write(
+        agent.content_dir().join("rac.md"),
+        [0x00u8, 0xFF, 0xFE, 0x81, 0x90, 0x07, 0x8D],
+    )
+    .unwrap();
     agent.start().unwrap();
     wait_for("both converted items", T, || async {
         let (a, _) = hub.get("/t/vpubnd/items/quoc-hieu", None).await?;
@@ -299,34 +328,62 @@ async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
     let (_, page) = hub.get("/t/vpubnd/items/quoc-hieu", None).await.unwrap();
-    assert!(page.contains("<h1>Cộng hòa xã hội chủ nghĩa Việt Nam</h1>"), "{page}");
+    assert!(
+        page.contains("<h1>Cộng hòa xã hội chủ nghĩa Việt Nam</h1>"),
+        "{page}"
+    );
     let (_, vni) = hub.get("/t/vpubnd/items/vni", None).await.unwrap();
     assert!(vni.contains("<h1>Xin chào các bạn</h1>"), "{vni}");
     assert!(vni.contains("Cộng hòa xã hội chủ nghĩa Việt Nam"), "{vni}");
     // The conversions are noted on the versions.
     let t = hub.store().tenant_by_slug("vpubnd").await.unwrap().unwrap();
     let v = hub.store().item_versions(&t, "quoc-hieu").await.unwrap();
-    assert!(v[0].notes.iter().any(|n| n.contains("TCVN3")), "{:?}", v[0].notes);
+    assert!(
+        v[0].notes.iter().any(|n| n.contains("TCVN3")),
+        "{:?}",
+        v[0].notes
+    );
     let v = hub.store().item_versions(&t, "vni").await.unwrap();
-    assert!(v[0].notes.iter().any(|n| n.starts_with("title: converted from VNI")), "{:?}", v[0].notes);
-    assert!(v[0].notes.iter().any(|n| n.starts_with("body: converted from VNI")), "{:?}", v[0].notes);
+    assert!(
+        v[0].notes
+            .iter()
+            .any(|n| n.starts_with("title: converted from VNI")),
+        "{:?}",
+        v[0].notes
+    );
+    assert!(
+        v[0].notes
+            .iter()
+            .any(|n| n.starts_with("body: converted from VNI")),
+        "{:?}",
+        v[0].notes
+    );
     let status = wait_for("the refusal in the agent's status", T, || async {
         let s = agent.status().await?;
         Ok(s.contains("rac.md").then_some(s))
     })
     .await
     .unwrap();
-    assert!(status.contains("not valid UTF-8") && status.contains("TCVN3 or VNI"), "{status}");
+    assert!(
+        status.contains("not valid UTF-8") && status.contains("TCVN3 or VNI"),
+        "{status}"
+    );
     agent.stop();
 }
 
 #[tokio::test]
 async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the_hub_is_down() {
     let mut hub = TestHub::start(Db::Sqlite).await.unwrap();
-    hub.add_tenant("tpbentre", "UBND thành phố Bến Tre").await.unwrap();
+    hub.add_tenant("tpbentre", "UBND thành phố Bến Tre")
+        .await
+        .unwrap();
     let mut agent = AgentProcess::enroll(&hub, "tpbentre").await.unwrap();
     let file = agent.dir.path().join("thong-bao.md");
-    std::fs::write(&file, item_markdown("thong-bao", "Thông báo lịch tiếp công dân", "Nội dung")).unwrap();
+    std::fs::write(
+        &file,
+        item_markdown("thong-bao", "Thông báo lịch tiếp công dân", "Nội dung"),
+    )
+    .unwrap();
     let run = |f: std::path::PathBuf, data: std::path::PathBuf| async move {
         tokio::process::Command::new(portal_testkit::bin("portal-agent"))
             .arg("--data-dir")
@@ -338,7 +395,11 @@ async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the
             .unwrap()
     };
     let out = run(file.clone(), agent.data_dir()).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("sent 1 item(s)"));
     let (s, _) = hub.get("/t/tpbentre/items/thong-bao", None).await.unwrap();
     assert_eq!(s, 200);
@@ -346,10 +407,18 @@ async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the
     // With the hub down the command fails clearly and the item waits in the outbox ...
     hub.stop().await;
     let second = agent.dir.path().join("lich.md");
-    std::fs::write(&second, item_markdown("lich", "Lịch tiếp công dân tháng 6", "Nội dung")).unwrap();
+    std::fs::write(
+        &second,
+        item_markdown("lich", "Lịch tiếp công dân tháng 6", "Nội dung"),
+    )
+    .unwrap();
     let out = run(second, agent.data_dir()).await;
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stay queued"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stay queued"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(agent.outbox_depth().await.unwrap(), 1);
     // ... until the agent runs again with the hub back.
     hub.start_again().await.unwrap();

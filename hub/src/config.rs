@@ -164,7 +164,11 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         let from_file: HubConfig = toml::from_str(&text).unwrap();
         let defaults = toml::to_string(&HubConfig::default()).unwrap();
-        assert_eq!(toml::to_string(&from_file).unwrap(), defaults, "example and defaults differ");
+        assert_eq!(
+            toml::to_string(&from_file).unwrap(),
+            defaults,
+            "example and defaults differ"
+        );
         let loaded = HubConfig::load(Some(&path), None).unwrap();
         assert_eq!(loaded.domain, "bentre.gov.vn");
     }

@@ -122,7 +122,9 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
 }
 
 /// The registry in force; a new database gets the registry shipped with the hub.
-pub async fn load_registry(store: &portal_store::Store) -> anyhow::Result<portal_core::category::Registry> {
+pub async fn load_registry(
+    store: &portal_store::Store,
+) -> anyhow::Result<portal_core::category::Registry> {
     use portal_core::category::Registry;
     match store.category_registry().await? {
         Some((_, source)) => Registry::from_toml(&source)
@@ -130,7 +132,12 @@ pub async fn load_registry(store: &portal_store::Store) -> anyhow::Result<portal
         None => {
             let builtin = Registry::builtin();
             store
-                .load_category_registry(builtin.version as i32, Registry::builtin_toml(), "hub:builtin", now_ms())
+                .load_category_registry(
+                    builtin.version as i32,
+                    Registry::builtin_toml(),
+                    "hub:builtin",
+                    now_ms(),
+                )
                 .await?;
             Ok(builtin)
         }

@@ -204,7 +204,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if changed {
                 println!("category registry version {version} ({n} categories) is now in force");
             } else {
-                println!("category registry version {version} is already in force; nothing changed");
+                println!(
+                    "category registry version {version} is already in force; nothing changed"
+                );
             }
         }
         Command::Categories {
@@ -213,13 +215,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let r = ops::list_categories(&cfg).await?;
             println!("category registry version {}", r.version);
             for c in &r.categories {
-                let who: Vec<&str> = c.responsible.tenant_kinds.iter().map(|k| k.as_str()).collect();
+                let who: Vec<&str> = c
+                    .responsible
+                    .tenant_kinds
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect();
                 println!(
                     "{:<26} {:<7} {:<40} {}",
                     c.code,
                     format!("{:?}", c.kind).to_lowercase(),
                     c.name_vi,
-                    if who.is_empty() { "any tenant".to_string() } else { who.join(", ") }
+                    if who.is_empty() {
+                        "any tenant".to_string()
+                    } else {
+                        who.join(", ")
+                    }
                 );
             }
         }

@@ -95,9 +95,12 @@ pub async fn list_agents(
 
 /// `categories load FILE`: checks a registry file and makes it the one in force (kept as a new
 /// version; loading the same file again changes nothing). Returns (version, categories, changed).
-pub async fn load_categories(cfg: &HubConfig, path: &std::path::Path) -> anyhow::Result<(u32, usize, bool)> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+pub async fn load_categories(
+    cfg: &HubConfig,
+    path: &std::path::Path,
+) -> anyhow::Result<(u32, usize, bool)> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let registry = portal_core::category::Registry::from_toml(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let s = store(cfg).await?;

@@ -254,14 +254,19 @@ pub async fn publish_files(
             .and_then(|s| s.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        let mut draft = if f.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let mut draft = if f
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             portal_core::front_matter::parse_item_json(&text, &stem)
         } else {
             portal_core::front_matter::parse_item_file(&text, &stem)
         }
         .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
         if let Some(c) = conversion {
-            draft.notes.push(format!("file {}: {}", f.display(), c.describe()));
+            draft
+                .notes
+                .push(format!("file {}: {}", f.display(), c.describe()));
         }
         outbox.enqueue_publish(&draft, None).await?;
         queued += 1;

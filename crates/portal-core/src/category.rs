@@ -203,11 +203,20 @@ impl Registry {
             let known: Vec<&str> = self.categories.iter().map(|c| c.code.as_str()).collect();
             return Err(vec![FieldError::new(
                 "category",
-                format!("{:?} is not in the category registry; known codes: {}", item.category, known.join(", ")),
+                format!(
+                    "{:?} is not in the category registry; known codes: {}",
+                    item.category,
+                    known.join(", ")
+                ),
             )]);
         };
         if !def.is_responsible(tenant_kind, tenant_slug) {
-            let kinds: Vec<&str> = def.responsible.tenant_kinds.iter().map(|k| k.as_str()).collect();
+            let kinds: Vec<&str> = def
+                .responsible
+                .tenant_kinds
+                .iter()
+                .map(|k| k.as_str())
+                .collect();
             return Err(vec![FieldError::new(
                 "category",
                 format!(

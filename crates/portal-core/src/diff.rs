@@ -43,7 +43,10 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
             };
         }
     }
-    let mut out: Vec<DiffLine> = a[..prefix].iter().map(|l| DiffLine::Same(l.to_string())).collect();
+    let mut out: Vec<DiffLine> = a[..prefix]
+        .iter()
+        .map(|l| DiffLine::Same(l.to_string()))
+        .collect();
     let (mut i, mut j) = (0, 0);
     while i < n || j < m {
         if i < n && j < m && ma[i] == mb[j] {
@@ -59,7 +62,11 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
             j += 1;
         }
     }
-    out.extend(a[a.len() - suffix..].iter().map(|l| DiffLine::Same(l.to_string())));
+    out.extend(
+        a[a.len() - suffix..]
+            .iter()
+            .map(|l| DiffLine::Same(l.to_string())),
+    );
     out
 }
 
@@ -69,7 +76,10 @@ mod tests {
 
     #[test]
     fn a_changed_line_is_a_removal_and_an_addition() {
-        let d = diff_lines("Tiêu đề\nDòng hai\nDòng ba", "Tiêu đề\nDòng 2\nDòng ba\nDòng bốn");
+        let d = diff_lines(
+            "Tiêu đề\nDòng hai\nDòng ba",
+            "Tiêu đề\nDòng 2\nDòng ba\nDòng bốn",
+        );
         assert_eq!(
             d,
             vec![
@@ -84,7 +94,11 @@ mod tests {
 
     #[test]
     fn identical_and_empty() {
-        assert!(diff_lines("a\nb", "a\nb").iter().all(|l| matches!(l, DiffLine::Same(_))));
+        assert!(
+            diff_lines("a\nb", "a\nb")
+                .iter()
+                .all(|l| matches!(l, DiffLine::Same(_)))
+        );
         assert_eq!(diff_lines("", "x"), vec![DiffLine::Added("x".into())]);
         assert_eq!(diff_lines("x", ""), vec![DiffLine::Removed("x".into())]);
     }

@@ -229,7 +229,10 @@ mod tests {
         assert_eq!(j.id, "du-an-2");
         assert_eq!(j.record["year"], "2024");
         assert_eq!(j.body_markdown, "Mô tả");
-        assert!(matches!(parse_item_json("{", "x"), Err(FrontMatterError::Syntax { format: "JSON", .. })));
+        assert!(matches!(
+            parse_item_json("{", "x"),
+            Err(FrontMatterError::Syntax { format: "JSON", .. })
+        ));
     }
 
     #[test]

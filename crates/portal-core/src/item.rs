@@ -203,7 +203,9 @@ impl ItemDraft {
             // ế, ư, đ) proves genuine Unicode: skip the detector in these common cases.
             // (U+2000..=U+2212 holds Windows-1252 punctuation and the TCVN3 "−", so it proves nothing.)
             if value.is_ascii()
-                || value.chars().any(|c| matches!(c as u32, 0x100..=0x1FFF | 0x2213..))
+                || value
+                    .chars()
+                    .any(|c| matches!(c as u32, 0x100..=0x1FFF | 0x2213..))
             {
                 return None;
             }
@@ -245,7 +247,11 @@ impl ItemDraft {
         copy
     }
 
-    fn validate_unicode(&self, now_ms: i64, notes: Vec<String>) -> Result<NormalizedItem, Vec<FieldError>> {
+    fn validate_unicode(
+        &self,
+        now_ms: i64,
+        notes: Vec<String>,
+    ) -> Result<NormalizedItem, Vec<FieldError>> {
         let mut errors = Vec::new();
         if let Err(e) = validate_item_id(&self.id) {
             errors.push(e);
@@ -334,7 +340,10 @@ impl ItemDraft {
         }
         let body_markdown = normalize_block(&self.body_markdown);
         if body_markdown.trim().is_empty() && self.record.is_empty() {
-            errors.push(FieldError::new("body", "is required (or a record for structured categories)"));
+            errors.push(FieldError::new(
+                "body",
+                "is required (or a record for structured categories)",
+            ));
         }
         let translation_id = match self.translation_id.trim() {
             "" => None,
@@ -353,9 +362,15 @@ impl ItemDraft {
         let mut record = BTreeMap::new();
         for (k, v) in &self.record {
             if k.is_empty() || k.len() > 64 || !token_ok(k) {
-                errors.push(FieldError::new(format!("record.{k}"), "is not a field name (a-z, 0-9, '_', '-')"));
+                errors.push(FieldError::new(
+                    format!("record.{k}"),
+                    "is not a field name (a-z, 0-9, '_', '-')",
+                ));
             } else if v.len() > MAX_BODY_BYTES {
-                errors.push(FieldError::new(format!("record.{k}"), format!("is larger than {MAX_BODY_BYTES} bytes")));
+                errors.push(FieldError::new(
+                    format!("record.{k}"),
+                    format!("is larger than {MAX_BODY_BYTES} bytes"),
+                ));
             } else {
                 record.insert(k.clone(), normalize_block(v));
             }
@@ -506,7 +521,11 @@ mod tests {
         let item = d.validate(1_800_000_000_000).unwrap();
         assert_eq!(item.title, "Ủy ban nhân dân tỉnh Bến Tre");
         assert_eq!(item.notes.len(), 1, "{:?}", item.notes);
-        assert!(item.notes[0].starts_with("title: converted from VNI"), "{:?}", item.notes);
+        assert!(
+            item.notes[0].starts_with("title: converted from VNI"),
+            "{:?}",
+            item.notes
+        );
         // Genuine Unicode is left alone and noted nowhere.
         assert!(good().validate(1_800_000_000_000).unwrap().notes.is_empty());
     }

@@ -21,7 +21,12 @@ fn every_demo_item_is_valid_for_its_tenant() {
             let stem = path.file_stem().unwrap().to_str().unwrap();
             let draft = portal_core::front_matter::parse_item_file(&text, stem)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert_eq!(draft.id, stem, "{}: id and file name differ", path.display());
+            assert_eq!(
+                draft.id,
+                stem,
+                "{}: id and file name differ",
+                path.display()
+            );
             let item = draft
                 .validate(1_800_000_000_000)
                 .and_then(|i| registry.apply(i, kind, slug))

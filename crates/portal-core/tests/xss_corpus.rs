@@ -17,22 +17,38 @@ fn active(html: &str) -> Option<String> {
     let lower = html.to_ascii_lowercase();
     const TAGS: &[&str] = &[
         "script", "iframe", "object", "embed", "svg", "math", "style", "link", "meta", "base",
-        "form", "input", "button", "select", "textarea", "frameset", "frame", "applet",
-        "template", "noscript", "video", "audio", "source", "marquee", "isindex", "body",
+        "form", "input", "button", "select", "textarea", "frameset", "frame", "applet", "template",
+        "noscript", "video", "audio", "source", "marquee", "isindex", "body",
     ];
-    for tag in lower.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
-        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    for tag in lower
+        .split('<')
+        .skip(1)
+        .map(|t| t.split('>').next().unwrap_or(""))
+    {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
         if TAGS.contains(&name.as_str()) {
             return Some(format!("<{name}>"));
         }
         // Attributes: split on whitespace; any on* attribute or dangerous value is active.
         for attr in tag.split_whitespace().skip(1) {
             let attr_name: String = attr.chars().take_while(|c| *c != '=').collect();
-            if attr_name.starts_with("on") || ["style", "srcdoc", "formaction", "background"].contains(&attr_name.as_str()) {
+            if attr_name.starts_with("on")
+                || ["style", "srcdoc", "formaction", "background"].contains(&attr_name.as_str())
+            {
                 return Some(format!("attribute {attr_name}"));
             }
         }
-        for needle in ["javascript:", "vbscript:", "data:text/html", "data:image/svg", "expression("] {
+        for needle in [
+            "javascript:",
+            "vbscript:",
+            "data:text/html",
+            "data:image/svg",
+            "expression(",
+        ] {
             if tag.contains(needle) {
                 return Some(needle.to_string());
             }
@@ -47,8 +63,16 @@ fn no_vector_survives_sanitising() {
     assert!(vectors.len() >= 70, "corpus has {} vectors", vectors.len());
     for v in &vectors {
         let html = markdown_to_safe_html(v);
-        assert_eq!(active(&html), None, "vector {v:?} left active content: {html}");
-        assert_eq!(sanitize_html(&html), html, "sanitising is not idempotent for {v:?}");
+        assert_eq!(
+            active(&html),
+            None,
+            "vector {v:?} left active content: {html}"
+        );
+        assert_eq!(
+            sanitize_html(&html),
+            html,
+            "sanitising is not idempotent for {v:?}"
+        );
     }
     // All at once, as one body.
     let all = markdown_to_safe_html(&vectors.join("\n\n"));

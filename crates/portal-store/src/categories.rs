@@ -17,7 +17,13 @@ impl Store {
 
     /// Stores a new registry version (already checked by the caller). Returns false when it is
     /// identical to the one in force, so loading the same file twice is harmless.
-    pub async fn load_category_registry(&self, version: i32, source: &str, actor: &str, now: i64) -> Result<bool> {
+    pub async fn load_category_registry(
+        &self,
+        version: i32,
+        source: &str,
+        actor: &str,
+        now: i64,
+    ) -> Result<bool> {
         if let Some((v, s)) = self.category_registry().await?
             && v == version
             && s == source
@@ -47,7 +53,16 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
-        audit(&txn, now, actor, "categories.load", None, "registry", serde_json::json!({ "version": version })).await?;
+        audit(
+            &txn,
+            now,
+            actor,
+            "categories.load",
+            None,
+            "registry",
+            serde_json::json!({ "version": version }),
+        )
+        .await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -313,7 +313,9 @@ impl Store {
 }
 
 fn record_json(item: &NormalizedItem) -> Option<String> {
-    item.record.as_ref().and_then(|r| serde_json::to_string(r).ok())
+    item.record
+        .as_ref()
+        .and_then(|r| serde_json::to_string(r).ok())
 }
 
 fn item_row(
@@ -518,7 +520,8 @@ async fn apply_publish_run(
             body_html: Set(it.body_html.clone()),
             translation_id: Set(it.translation_id.clone()),
             record: Set(record_json(it)),
-            notes: Set((!it.notes.is_empty()).then(|| serde_json::to_string(&it.notes).unwrap_or_default())),
+            notes: Set((!it.notes.is_empty())
+                .then(|| serde_json::to_string(&it.notes).unwrap_or_default())),
             agent_id: Set(auth.agent_id.clone()),
             agent_seq: Set(seq),
             created_at: Set(now),

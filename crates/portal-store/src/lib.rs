@@ -4,8 +4,8 @@
 //! queries run on both. Every write that an agent or operator is told about is committed before
 //! this crate returns.
 
-pub mod entity;
 mod categories;
+pub mod entity;
 mod identity;
 mod ingest;
 mod media;

@@ -276,8 +276,13 @@ impl MigrationTrait for M0003RecordsTranslations {
             ("item_versions", text_null("notes")),
         ] {
             let mut col = col;
-            m.alter_table(Table::alter().table(Alias::new(table)).add_column(&mut col).take())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new(table))
+                    .add_column(&mut col)
+                    .take(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -290,8 +295,13 @@ impl MigrationTrait for M0003RecordsTranslations {
             ("item_versions", "record"),
             ("item_versions", "notes"),
         ] {
-            m.alter_table(Table::alter().table(Alias::new(table)).drop_column(Alias::new(col)).take())
-                .await?;
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new(table))
+                    .drop_column(Alias::new(col))
+                    .take(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -323,7 +333,12 @@ impl MigrationTrait for M0004CategoryRegistry {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(Alias::new("category_registries")).if_exists().take())
-            .await
+        m.drop_table(
+            Table::drop()
+                .table(Alias::new("category_registries"))
+                .if_exists()
+                .take(),
+        )
+        .await
     }
 }

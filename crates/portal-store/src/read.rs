@@ -166,7 +166,10 @@ impl Store {
                 created_at: v.created_at,
                 agent_id: v.agent_id,
                 agent_seq: v.agent_seq,
-                notes: v.notes.and_then(|n| serde_json::from_str(&n).ok()).unwrap_or_default(),
+                notes: v
+                    .notes
+                    .and_then(|n| serde_json::from_str(&n).ok())
+                    .unwrap_or_default(),
             })
             .collect())
     }
@@ -196,7 +199,11 @@ impl Store {
 
     /// Change-feed entries after `position`, oldest first: what integrators and replicas follow
     /// (publications, withdrawals, new tenants, registry updates).
-    pub async fn change_feed_since(&self, position: i64, limit: u64) -> Result<Vec<change_feed::Model>> {
+    pub async fn change_feed_since(
+        &self,
+        position: i64,
+        limit: u64,
+    ) -> Result<Vec<change_feed::Model>> {
         Ok(change_feed::Entity::find()
             .filter(change_feed::Column::Id.gt(position))
             .order_by_asc(change_feed::Column::Id)

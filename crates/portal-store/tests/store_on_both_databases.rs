@@ -168,11 +168,17 @@ async fn versions_dedup_and_replay(store: Store) {
     assert!(store.change_feed_head().await.unwrap() >= 4);
     // The withdrawal is an event in the change feed, after the publications, like any change.
     let feed = store.change_feed_since(0, 100).await.unwrap();
-    let kinds: Vec<(&str, Option<&str>)> =
-        feed.iter().map(|e| (e.kind.as_str(), e.external_id.as_deref())).collect();
+    let kinds: Vec<(&str, Option<&str>)> = feed
+        .iter()
+        .map(|e| (e.kind.as_str(), e.external_id.as_deref()))
+        .collect();
     assert!(kinds.contains(&("withdrawn", Some("a"))), "{kinds:?}");
     let pos = feed.iter().position(|e| e.kind == "withdrawn").unwrap();
-    assert!(feed[..pos].iter().any(|e| e.kind == "published" && e.external_id.as_deref() == Some("a")));
+    assert!(
+        feed[..pos]
+            .iter()
+            .any(|e| e.kind == "published" && e.external_id.as_deref() == Some("a"))
+    );
 }
 
 async fn tokens_are_single_use_and_expire(store: Store) {

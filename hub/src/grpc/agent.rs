@@ -28,12 +28,18 @@ impl AgentApi {
     fn check_batch(&self, n: usize) -> Result<(), Status> {
         let max = self.state.config.max_batch_entries;
         if n == 0 {
-            return Err(super::bad_request("the batch is empty", &[("entries", "must hold at least one entry".into())]));
+            return Err(super::bad_request(
+                "the batch is empty",
+                &[("entries", "must hold at least one entry".into())],
+            ));
         }
         if n > max {
             return Err(super::bad_request(
                 "the batch is too large",
-                &[("entries", format!("{n} entries in one batch, at most {max} allowed"))],
+                &[(
+                    "entries",
+                    format!("{n} entries in one batch, at most {max} allowed"),
+                )],
             ));
         }
         Ok(())
@@ -166,7 +172,8 @@ impl AgentService for AgentApi {
         self.check_batch(entries.len())?;
         let now = now_ms();
         let registry = self.state.registry();
-        let tenant_kind = portal_core::TenantKind::parse(&auth.tenant_kind).unwrap_or(portal_core::TenantKind::Unit);
+        let tenant_kind = portal_core::TenantKind::parse(&auth.tenant_kind)
+            .unwrap_or(portal_core::TenantKind::Unit);
         let mut ingest = Vec::with_capacity(entries.len());
         let mut bad_seq = Vec::new();
         for e in entries {

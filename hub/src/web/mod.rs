@@ -87,7 +87,9 @@ fn route(site: Site, mode: LinkMode, path: &str) -> (Site, LinkMode, Route) {
         ),
         (site, [""]) => (site, mode, Route::Home),
         (Site::Tenant(s), ["items", id]) => (Site::Tenant(s), mode, Route::Item(id.to_string())),
-        (Site::Tenant(s), ["items", id, rest @ ..]) => (Site::Tenant(s), mode, history_route(id, rest)),
+        (Site::Tenant(s), ["items", id, rest @ ..]) => {
+            (Site::Tenant(s), mode, history_route(id, rest))
+        }
         (site, _) => (site, mode, Route::NotFound),
     }
 }
@@ -242,28 +244,37 @@ async fn dispatch(
 
 /// Field labels of a record's category, in the category's order; enum values (and table
 /// column names) are shown with their Vietnamese labels.
-fn record_labels(def: Option<&portal_core::category::CategoryDef>, it: &mut portal_store::ItemView) -> Vec<(String, String)> {
+fn record_labels(
+    def: Option<&portal_core::category::CategoryDef>,
+    it: &mut portal_store::ItemView,
+) -> Vec<(String, String)> {
     let Some(def) = def else {
         return Vec::new();
     };
     if let Some(record) = it.record.as_mut() {
         for f in &def.fields {
-            if let Some(v) = record.get_mut(&f.name)
-                && let Some(label) = f.allowed_labels_vi.get(v.as_str())
-            {
-                *v = label.clone();
+            if let Some(v) = record.get_mut(&f.name) {
+                if let Some(label) = f.allowed_labels_vi.get(v.as_str()) {
+                    *v = label.clone();
+                } else {
+                    *v = display_value(&f.ty, v);
+                }
             }
             // Table columns: rename keys to their labels so the nested table reads well.
             if !f.columns.is_empty()
                 && let Some(v) = record.get_mut(&f.name)
-                && let Ok(rows) = serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(v)
+                && let Ok(rows) =
+                    serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(v)
             {
                 let relabelled: Vec<serde_json::Map<String, serde_json::Value>> = rows
                     .into_iter()
                     .map(|row| {
                         f.columns
                             .iter()
-                            .filter_map(|c| row.get(&c.name).map(|val| (c.label_vi.clone(), val.clone())))
+                            .filter_map(|c| {
+                                row.get(&c.name)
+                                    .map(|val| (c.label_vi.clone(), val.clone()))
+                            })
                             .collect()
                     })
                     .collect();
@@ -273,7 +284,41 @@ fn record_labels(def: Option<&portal_core::category::CategoryDef>, it: &mut port
             }
         }
     }
-    def.fields.iter().map(|f| (f.name.clone(), f.label_vi.clone())).collect()
+    def.fields
+        .iter()
+        .map(|f| (f.name.clone(), f.label_vi.clone()))
+        .collect()
+}
+
+/// Dates and numbers as Vietnamese readers write them: 01/10/2024, 46.500.000, 1.250,5.
+fn display_value(ty: &portal_core::category::FieldType, v: &str) -> String {
+    use portal_core::category::FieldType;
+    match ty {
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|_| v.to_string()),
+        FieldType::Integer | FieldType::Decimal => {
+            let (sign, digits) = v.strip_prefix('-').map_or(("", v), |d| ("-", d));
+            let (int, frac) = digits
+                .split_once('.')
+                .map_or((digits, None), |(i, f)| (i, Some(f)));
+            if !int.bytes().all(|b| b.is_ascii_digit()) {
+                return v.to_string();
+            }
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push('.');
+                }
+                grouped.push(c);
+            }
+            match frac {
+                Some(f) => format!("{sign}{grouped},{f}"),
+                None => format!("{sign}{grouped}"),
+            }
+        }
+        _ => v.to_string(),
+    }
 }
 
 async fn render(
@@ -302,7 +347,9 @@ async fn render(
                     let def = registry.get(&it.category);
                     let labels = record_labels(def, &mut it);
                     let category = def.map_or(it.category.clone(), |d| d.name_vi.clone());
-                    Ok(Some(pages::item_page(ctx, &tenant, &it, &labels, &category)))
+                    Ok(Some(pages::item_page(
+                        ctx, &tenant, &it, &labels, &category,
+                    )))
                 }
                 // History is public only while the item itself is.
                 Route::Versions(id) => {
@@ -322,7 +369,13 @@ async fn render(
                     ) else {
                         return Ok(None);
                     };
-                    Ok(Some(pages::diff_page(ctx, &tenant, &it, (*a, &old), (*b, &new))))
+                    Ok(Some(pages::diff_page(
+                        ctx,
+                        &tenant,
+                        &it,
+                        (*a, &old),
+                        (*b, &new),
+                    )))
                 }
                 _ => {
                     let items = store.tenant_items(&tenant, PAGE_LIMIT).await?;
@@ -336,6 +389,16 @@ async fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn record_values_read_the_vietnamese_way() {
+        use portal_core::category::FieldType;
+        assert_eq!(display_value(&FieldType::Date, "2024-10-01"), "01/10/2024");
+        assert_eq!(display_value(&FieldType::Integer, "46500000"), "46.500.000");
+        assert_eq!(display_value(&FieldType::Decimal, "1250.5"), "1.250,5");
+        assert_eq!(display_value(&FieldType::Decimal, "-999"), "-999");
+        assert_eq!(display_value(&FieldType::Text, "2024-10-01"), "2024-10-01");
+    }
 
     #[test]
     fn hosts_and_paths_route_to_sites() {
@@ -370,9 +433,17 @@ mod tests {
         assert_eq!(r, Route::NotFound);
         let (_, _, r) = route(Site::Province, LinkMode::Path, "/t/stc/items/x/diff/1/2");
         assert_eq!(r, Route::Diff("x".into(), 1, 2));
-        let (_, _, r) = route(Site::Tenant("stc".into()), LinkMode::Host, "/items/x/versions");
+        let (_, _, r) = route(
+            Site::Tenant("stc".into()),
+            LinkMode::Host,
+            "/items/x/versions",
+        );
         assert_eq!(r, Route::Versions("x".into()));
-        let (_, _, r) = route(Site::Tenant("stc".into()), LinkMode::Host, "/items/x/diff/a/2");
+        let (_, _, r) = route(
+            Site::Tenant("stc".into()),
+            LinkMode::Host,
+            "/items/x/diff/a/2",
+        );
         assert_eq!(r, Route::NotFound);
     }
 }

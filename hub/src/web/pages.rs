@@ -185,7 +185,10 @@ pub type RecordLabels<'a> = &'a [(String, String)];
 
 /// A structured record as a readable two-column table, fields in the category's order (then
 /// any others). Table-valued fields (JSON arrays of objects) become nested tables.
-fn record_table(record: &std::collections::BTreeMap<String, String>, labels: RecordLabels) -> Markup {
+fn record_table(
+    record: &std::collections::BTreeMap<String, String>,
+    labels: RecordLabels,
+) -> Markup {
     let mut order: Vec<(&str, &str)> = labels
         .iter()
         .filter(|(name, _)| record.contains_key(name))
@@ -212,8 +215,9 @@ fn record_table(record: &std::collections::BTreeMap<String, String>, labels: Rec
 }
 
 fn record_value(v: &str) -> Markup {
-    let rows: Option<Vec<serde_json::Map<String, serde_json::Value>>> =
-        serde_json::from_str(v).ok().filter(|r: &Vec<_>| !r.is_empty());
+    let rows: Option<Vec<serde_json::Map<String, serde_json::Value>>> = serde_json::from_str(v)
+        .ok()
+        .filter(|r: &Vec<_>| !r.is_empty());
     let Some(rows) = rows else {
         return html! { (v) };
     };
@@ -309,7 +313,12 @@ pub fn item_page(
 }
 
 /// Every stored version of an item (Art 12), with links to compare neighbours.
-pub fn versions_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, versions: &[portal_store::VersionView]) -> String {
+pub fn versions_page(
+    ctx: &SiteContext,
+    tenant: &Tenant,
+    it: &ItemView,
+    versions: &[portal_store::VersionView],
+) -> String {
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let item_href = format!("{base}/items/{}", it.external_id);
     let main = html! {
@@ -334,11 +343,26 @@ pub fn versions_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, versions
         }
     };
     let title = format!("Lịch sử phiên bản — {}", it.title);
-    layout(ctx, &title, &tenant.name, &format!("{base}/"), true, None, main).into_string()
+    layout(
+        ctx,
+        &title,
+        &tenant.name,
+        &format!("{base}/"),
+        true,
+        None,
+        main,
+    )
+    .into_string()
 }
 
 /// What changed between two versions, line by line.
-pub fn diff_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, old: (i32, &(String, String)), new: (i32, &(String, String))) -> String {
+pub fn diff_page(
+    ctx: &SiteContext,
+    tenant: &Tenant,
+    it: &ItemView,
+    old: (i32, &(String, String)),
+    new: (i32, &(String, String)),
+) -> String {
     use portal_core::diff::{DiffLine, diff_lines};
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let item_href = format!("{base}/items/{}", it.external_id);
@@ -359,7 +383,16 @@ pub fn diff_page(ctx: &SiteContext, tenant: &Tenant, it: &ItemView, old: (i32, &
         }
     };
     let title = format!("So sánh phiên bản — {}", it.title);
-    layout(ctx, &title, &tenant.name, &format!("{base}/"), true, None, main).into_string()
+    layout(
+        ctx,
+        &title,
+        &tenant.name,
+        &format!("{base}/"),
+        true,
+        None,
+        main,
+    )
+    .into_string()
 }
 
 /// A page that does not exist.

@@ -349,29 +349,74 @@ fn apply_checks_category_responsibility_and_record() {
             source: "Nguồn".into(),
             published_at_ms: 1_700_000_000_000,
             body_markdown: "Nội dung".into(),
-            record: record.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            record: record
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             ..Default::default()
         }
         .validate(1_800_000_000_000)
         .unwrap()
     };
-    let ok = reg.apply(item("news", &[]), TenantKind::District, "chauthanh").unwrap();
+    let ok = reg
+        .apply(item("news", &[]), TenantKind::District, "chauthanh")
+        .unwrap();
     assert!(ok.record.is_none());
-    let e = reg.apply(item("tin-tuc", &[]), TenantKind::District, "chauthanh").unwrap_err();
+    let e = reg
+        .apply(item("tin-tuc", &[]), TenantKind::District, "chauthanh")
+        .unwrap_err();
     assert_eq!(e[0].field, "category");
     assert!(e[0].reason.contains("known codes"));
-    let e = reg.apply(item("news", &[("x", "y")]), TenantKind::District, "chauthanh").unwrap_err();
+    let e = reg
+        .apply(
+            item("news", &[("x", "y")]),
+            TenantKind::District,
+            "chauthanh",
+        )
+        .unwrap_err();
     assert_eq!(e[0].field, "record");
-    let e = reg.apply(item("gazette-issue", &[]), TenantKind::District, "chauthanh").unwrap_err();
+    let e = reg
+        .apply(
+            item("gazette-issue", &[]),
+            TenantKind::District,
+            "chauthanh",
+        )
+        .unwrap_err();
     assert!(e[0].reason.contains("Art 10"), "{e:?}");
     // A record category without its record: every required field is named.
-    let e = reg.apply(item("official-contact", &[]), TenantKind::Department, "stc").unwrap_err();
+    let e = reg
+        .apply(item("official-contact", &[]), TenantKind::Department, "stc")
+        .unwrap_err();
     assert!(e.iter().any(|f| f.field == "record.full_name"), "{e:?}");
     // The hash covers the normalised record: decomposed and composed input hash the same.
-    let a = reg
-        .apply(item("official-contact", &[("full_name", "Nguyê\u{0303}n Văn A"), ("position", "Chánh Văn phòng"), ("unit", "Sở Tài chính"), ("phone", "0275 3822 123"), ("email", "vanphong@stc.bentre.gov.vn")]), TenantKind::Department, "stc");
-    let b = reg
-        .apply(item("official-contact", &[("full_name", "Nguyễn Văn A"), ("position", "Chánh Văn phòng"), ("unit", "Sở Tài chính"), ("phone", "0275 3822 123"), ("email", "vanphong@stc.bentre.gov.vn")]), TenantKind::Department, "stc");
+    let a = reg.apply(
+        item(
+            "official-contact",
+            &[
+                ("full_name", "Nguyê\u{0303}n Văn A"),
+                ("position", "Chánh Văn phòng"),
+                ("unit", "Sở Tài chính"),
+                ("phone", "0275 3822 123"),
+                ("email", "vanphong@stc.bentre.gov.vn"),
+            ],
+        ),
+        TenantKind::Department,
+        "stc",
+    );
+    let b = reg.apply(
+        item(
+            "official-contact",
+            &[
+                ("full_name", "Nguyễn Văn A"),
+                ("position", "Chánh Văn phòng"),
+                ("unit", "Sở Tài chính"),
+                ("phone", "0275 3822 123"),
+                ("email", "vanphong@stc.bentre.gov.vn"),
+            ],
+        ),
+        TenantKind::Department,
+        "stc",
+    );
     match (a, b) {
         (Ok(a), Ok(b)) => assert_eq!(a.content_hash, b.content_hash),
         (a, b) => panic!("{a:?} {b:?}"),
