@@ -13,45 +13,47 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown (CommonMark with tables and strikethrough) and sanitises the result.
 pub fn markdown_to_safe_html(markdown: &str) -> String {
-    use pulldown_cmark::{Options, Parser, html};
+    use pulldown_cmark::{Event, Options, Parser, Tag, html};
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     // Uploaded media are referenced as `media:<sha256>` and served by the hub at /media/<sha256>.
     let parser = Parser::new_ext(markdown, opts).map(|event| match event {
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
+        Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) if dest_url.starts_with(crate::media::MEDIA_SCHEME) => {
-            let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image {
-                link_type,
-                dest_url: dest.into(),
-                title,
-                id,
-            })
-        }
-        pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: hub_url(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Link {
             link_type,
             dest_url,
             title,
             id,
-        }) if dest_url.starts_with(crate::media::MEDIA_SCHEME) => {
-            let dest = format!("/media/{}", &dest_url[crate::media::MEDIA_SCHEME.len()..]);
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
-                link_type,
-                dest_url: dest.into(),
-                title,
-                id,
-            })
-        }
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: hub_url(dest_url),
+            title,
+            id,
+        }),
         other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
     sanitize_html(&raw)
+}
+
+/// Where a `media:<sha256>` reference is served; other destinations are kept.
+fn hub_url(dest: pulldown_cmark::CowStr<'_>) -> pulldown_cmark::CowStr<'_> {
+    match dest.strip_prefix(crate::media::MEDIA_SCHEME) {
+        Some(sha) => format!("/media/{sha}").into(),
+        None => dest,
+    }
 }
 
 /// Sanitises HTML with the project's allow-list.

@@ -68,6 +68,15 @@ fn view(m: item::Model, t: &Tenant) -> ItemView {
 }
 
 impl Store {
+    /// The row of one item of a tenant, whatever its state.
+    async fn find_item(&self, tenant: &Tenant, external_id: &str) -> Result<Option<item::Model>> {
+        Ok(item::Entity::find()
+            .filter(item::Column::TenantId.eq(tenant.id))
+            .filter(item::Column::ExternalId.eq(external_id))
+            .one(&self.db)
+            .await?)
+    }
+
     /// Latest items approved for the provincial portal, from every tenant.
     pub async fn front_page_items(&self, limit: u64) -> Result<ItemPage> {
         let tenants: std::collections::HashMap<i64, Tenant> = self
@@ -131,10 +140,8 @@ impl Store {
         tenant: &Tenant,
         external_id: &str,
     ) -> Result<Option<(String, i32)>> {
-        Ok(item::Entity::find()
-            .filter(item::Column::TenantId.eq(tenant.id))
-            .filter(item::Column::ExternalId.eq(external_id))
-            .one(&self.db)
+        Ok(self
+            .find_item(tenant, external_id)
             .await?
             .map(|m| (m.state, m.version)))
     }
@@ -145,12 +152,7 @@ impl Store {
         tenant: &Tenant,
         external_id: &str,
     ) -> Result<Vec<VersionView>> {
-        let Some(it) = item::Entity::find()
-            .filter(item::Column::TenantId.eq(tenant.id))
-            .filter(item::Column::ExternalId.eq(external_id))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(it) = self.find_item(tenant, external_id).await? else {
             return Ok(Vec::new());
         };
         Ok(item_version::Entity::find()
@@ -181,12 +183,7 @@ impl Store {
         external_id: &str,
         version: i32,
     ) -> Result<Option<(String, String)>> {
-        let Some(it) = item::Entity::find()
-            .filter(item::Column::TenantId.eq(tenant.id))
-            .filter(item::Column::ExternalId.eq(external_id))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(it) = self.find_item(tenant, external_id).await? else {
             return Ok(None);
         };
         Ok(item_version::Entity::find()
