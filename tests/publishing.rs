@@ -431,3 +431,81 @@ async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
     agent.stop();
 }
+
+#[tokio::test]
+async fn the_operator_extends_the_category_registry_without_code() {
+    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("sonnptnt", "Sở Nông nghiệp và Phát triển nông thôn")
+        .await
+        .unwrap();
+    let agent = AgentProcess::enroll(&hub, "sonnptnt").await.unwrap();
+    let mut client = agent_client(&agent).await.unwrap();
+    let item = |seq: u64| PublishRequest {
+        entries: vec![PublishEntry {
+            seq,
+            item: Some(Item {
+                id: "khuyen-nong-dua".into(),
+                title: "Hướng dẫn chăm sóc dừa mùa khô".into(),
+                category: "khuyen-nong".into(),
+                language: "vi".into(),
+                author: "Trung tâm Khuyến nông".into(),
+                source: "Sở Nông nghiệp và Phát triển nông thôn".into(),
+                published_at: Some(prost_types::Timestamp {
+                    seconds: 1_717_200_000,
+                    nanos: 0,
+                }),
+                record: [("crop".to_string(), "Dừa xiêm xanh".to_string())]
+                    .into_iter()
+                    .collect(),
+                ..Default::default()
+            }),
+        }],
+    };
+    let before = client.publish(item(1)).await.unwrap().into_inner();
+    assert_eq!(before.results[0].outcome(), Outcome::Rejected);
+    assert!(
+        before.results[0].errors[0]
+            .reason
+            .contains("not in the category registry")
+    );
+
+    // The operator copies the shipped registry, adds a category, raises the version, loads it.
+    let extended = portal_core::category::Registry::builtin_toml().replacen(
+        "version = 1",
+        "version = 2",
+        1,
+    ) + "\n[[category]]\ncode = \"khuyen-nong\"\nname_vi = \"Thông tin khuyến nông\"\nname_en = \"Agricultural extension\"\n\
+           kind = \"record\"\nlegal_basis = \"Decision 03/2019/QĐ-UBND Art 11: each unit supplies the information of its sector.\"\n\n\
+           [[category.field]]\nname = \"crop\"\nlabel_vi = \"Cây trồng\"\nlabel_en = \"Crop\"\ntype = \"text\"\nrequired = true\n";
+    let file = hub.dir.path().join("categories-v2.toml");
+    std::fs::write(&file, extended).unwrap();
+    let (version, _, changed) = portal_hub::ops::load_categories(&hub.config, &file)
+        .await
+        .unwrap();
+    assert_eq!((version, changed), (2, true));
+
+    // The running hub picks it up from the change feed.
+    let mut seq = 1;
+    let accepted = wait_for("the new category to be accepted", T, || {
+        seq += 1;
+        let mut client = client.clone();
+        let req = item(seq);
+        async move {
+            let r = client.publish(req).await?.into_inner();
+            Ok((r.results[0].outcome() == Outcome::Accepted).then_some(()))
+        }
+    })
+    .await;
+    accepted.unwrap();
+    let (_, page) = hub
+        .get("/t/sonnptnt/items/khuyen-nong-dua", None)
+        .await
+        .unwrap();
+    assert!(
+        page.contains("<th scope=\"row\">Cây trồng</th><td>Dừa xiêm xanh</td>"),
+        "{page}"
+    );
+    assert!(page.contains("<dd>Thông tin khuyến nông</dd>"), "{page}");
+    // Every version of the registry is kept.
+    assert_eq!(hub.store().category_registry().await.unwrap().unwrap().0, 2);
+}

@@ -165,3 +165,27 @@ async fn hash_file(path: &Path) -> std::io::Result<(String, Vec<u8>, u64)> {
     }
     Ok((hex::encode(hasher.finalize()), head, size))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn size_limits_depend_on_the_kind_recognised_from_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = MediaFiles::new(dir.path());
+        let sha = "d".repeat(64);
+        let png = b"\x89PNG\r\n\x1a\n0123456789";
+        // A 30 MiB PNG is too large for an image, though the same size is fine for a video.
+        let err = files.append(&sha, 30 << 20, 0, png).await.unwrap_err();
+        assert!(err.to_string().contains("allowed for image"), "{err}");
+        let mp4 = b"\0\0\0\x20ftypisom\0\0\0\0";
+        files.append(&sha, 30 << 20, 0, mp4).await.unwrap();
+        assert_eq!(files.received(&sha).await, mp4.len() as u64);
+        // Resuming must continue exactly where the bytes stop.
+        assert!(matches!(
+            files.append(&sha, 30 << 20, 3, b"xx").await,
+            Err(MediaError::Offset(_))
+        ));
+    }
+}

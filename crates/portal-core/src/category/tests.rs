@@ -422,3 +422,40 @@ fn apply_checks_category_responsibility_and_record() {
         (a, b) => panic!("{a:?} {b:?}"),
     }
 }
+
+/// For every record category: its good record passes, and leaving out any one required field,
+/// or adding an unknown one, is refused with exactly that field named.
+#[test]
+fn every_record_category_names_each_missing_required_field() {
+    let reg = Registry::builtin();
+    let mut categories = 0;
+    for def in reg
+        .categories
+        .iter()
+        .filter(|c| c.kind == CategoryKind::Record)
+    {
+        categories += 1;
+        let record = good(&def.code);
+        def.validate_record(&record)
+            .unwrap_or_else(|e| panic!("{}: good record refused: {e:?}", def.code));
+        for field in def.fields.iter().filter(|f| f.required) {
+            let mut bad = record.clone();
+            bad.remove(&field.name);
+            let errors = def
+                .validate_record(&bad)
+                .expect_err(&format!("{} without {}", def.code, field.name));
+            let expected = format!("record.{}", field.name);
+            assert!(
+                errors.iter().any(|e| e.field == expected),
+                "{}: missing {} not named: {errors:?}",
+                def.code,
+                field.name
+            );
+        }
+        let mut unknown = record.clone();
+        unknown.insert("khong_co".into(), "x".into());
+        let errors = def.validate_record(&unknown).unwrap_err();
+        assert_eq!(errors[0].field, "record.khong_co", "{}", def.code);
+    }
+    assert!(categories >= 15, "only {categories} record categories");
+}
