@@ -234,3 +234,46 @@ async fn certificate_is_renewed_over_mtls_without_a_token() {
         a.agent_id
     );
 }
+
+#[tokio::test]
+async fn a_running_agent_renews_its_short_lived_certificate_by_itself() {
+    // Certificates of 12 s: the hub asks for renewal after two thirds of that (heartbeats in
+    // the test kit come every 2 s).
+    let hub = TestHub::start_with(Db::Sqlite, "agent_cert_validity = \"12s\"")
+        .await
+        .unwrap();
+    hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
+    let mut agent = AgentProcess::enroll(&hub, "stc").await.unwrap();
+    let first = std::fs::read_to_string(agent.data_dir().join("agent.pem")).unwrap();
+    agent.start().unwrap();
+    portal_testkit::wait_for("a renewed certificate", Duration::from_secs(30), || async {
+        let now = std::fs::read_to_string(agent.data_dir().join("agent.pem"))?;
+        Ok((now != first).then_some(()))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    // Well past the first certificate's expiry, the agent still publishes.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    agent
+        .write_file(
+            "sau-gia-han.md",
+            &portal_testkit::item_markdown("sau-gia-han", "Sau khi gia hạn", "x"),
+        )
+        .unwrap();
+    portal_testkit::wait_for(
+        "publication with the renewed certificate",
+        Duration::from_secs(30),
+        || async {
+            let (s, _) = hub.get("/t/stc/items/sau-gia-han", None).await?;
+            Ok((s == 200).then_some(()))
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
+    assert!(
+        agent.log().contains("certificate renewed"),
+        "{}",
+        agent.log()
+    );
+    agent.stop();
+}

@@ -21,11 +21,18 @@ pub struct TestHub {
 impl TestHub {
     /// Initialises a data dir (CA, server certificate, database) and starts the hub.
     pub async fn start(db: Db) -> anyhow::Result<Self> {
+        Self::start_with(db, "").await
+    }
+
+    /// Like [`Self::start`], with extra lines for hub.toml (e.g. `agent_cert_validity = "8s"`).
+    pub async fn start_with(db: Db, config: &str) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let data_dir = dir.path().join("hub");
         let mut extra = String::from(
             "grpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"127.0.0.1:0\"\nlog_format = \"human\"\n",
         );
+        extra.push_str(config);
+        extra.push('\n');
         if db == Db::Postgres {
             let url = portal_store::scratch::create_postgres_database("portal_e2e").await?;
             extra.push_str(&format!("database_url = {url:?}\n"));
