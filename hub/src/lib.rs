@@ -75,6 +75,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         media: media::MediaFiles::new(&config.media_dir()),
         media_uploads: Default::default(),
         registry: std::sync::RwLock::new(Arc::new(registry)),
+        tenant_kinds: Default::default(),
         store,
         ca,
         config,

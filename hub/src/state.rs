@@ -55,6 +55,9 @@ pub struct HubStateInner {
     pub media_uploads: std::sync::Mutex<std::collections::HashSet<String>>,
     /// The category registry in force (reloaded when another process loads a new version).
     pub registry: std::sync::RwLock<Arc<portal_core::category::Registry>>,
+    /// Tenant kinds by slug (a tenant's kind never changes), so the category rules need no
+    /// query per call.
+    pub tenant_kinds: std::sync::RwLock<std::collections::HashMap<String, portal_core::TenantKind>>,
 }
 
 impl HubStateInner {
@@ -63,6 +66,27 @@ impl HubStateInner {
             Ok(r) => r.clone(),
             Err(p) => p.into_inner().clone(),
         }
+    }
+
+    /// The kind of a tenant, from memory or once from the store; `None` if there is no such
+    /// tenant.
+    pub async fn tenant_kind(
+        &self,
+        slug: &str,
+    ) -> portal_store::Result<Option<portal_core::TenantKind>> {
+        if let Ok(map) = self.tenant_kinds.read()
+            && let Some(k) = map.get(slug)
+        {
+            return Ok(Some(*k));
+        }
+        let Some(t) = self.store.tenant_by_slug(slug).await? else {
+            return Ok(None);
+        };
+        let kind = portal_core::TenantKind::parse(&t.kind).unwrap_or(portal_core::TenantKind::Unit);
+        if let Ok(mut map) = self.tenant_kinds.write() {
+            map.insert(slug.to_string(), kind);
+        }
+        Ok(Some(kind))
     }
 
     pub fn set_registry(&self, r: portal_core::category::Registry) {

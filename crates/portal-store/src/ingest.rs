@@ -127,9 +127,25 @@ pub(super) fn audit_entry(
 }
 
 /// One call waiting for the writer.
+/// Who a publish call is for: already authorised, or only claimed by a verified certificate
+/// (then the writer authorises it in the same transaction, saving a round trip per call).
+pub(crate) enum Caller {
+    Authorised(AgentAuth),
+    Claimed(AgentClaims),
+}
+
+/// What a verified client certificate says; checked against the store before anything is
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentClaims {
+    pub agent_id: String,
+    pub tenant_slug: String,
+    pub serial_hex: String,
+}
+
 pub(crate) enum Job {
     Publish {
-        auth: AgentAuth,
+        caller: Caller,
         entries: Vec<IngestEntry>,
         review: ProvinceReview,
         now: i64,
@@ -150,6 +166,63 @@ impl Job {
             Job::Withdraw { entries, .. } => entries.len(),
         }
     }
+}
+
+/// Authorises claimed callers with two queries for the whole group: their agents with their
+/// tenants, and the certificates they present. One verdict per claim, in order.
+async fn authorise_claims(
+    txn: &DatabaseTransaction,
+    claims: &[&AgentClaims],
+) -> Result<Vec<Result<AgentAuth>>> {
+    use crate::entity::{agent, certificate, tenant};
+    if claims.is_empty() {
+        return Ok(Vec::new());
+    }
+    let agents: HashMap<String, agent::Model> = agent::Entity::find()
+        .filter(agent::Column::Id.is_in(claims.iter().map(|c| c.agent_id.clone())))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    let tenants: HashMap<i64, tenant::Model> = tenant::Entity::find()
+        .filter(tenant::Column::Id.is_in(agents.values().map(|a| a.tenant_id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let certs: HashMap<String, String> = certificate::Entity::find()
+        .filter(certificate::Column::Serial.is_in(claims.iter().map(|c| c.serial_hex.clone())))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| (c.serial, c.agent_id))
+        .collect();
+    Ok(claims
+        .iter()
+        .map(|c| {
+            let refused = |m: String| Err(StoreError::Refused(m));
+            let Some(a) = agents.get(&c.agent_id) else {
+                return refused(format!("agent {} is not enrolled", c.agent_id));
+            };
+            if a.revoked_at.is_some() {
+                return refused(format!("agent {} has been revoked", c.agent_id));
+            }
+            if certs.get(&c.serial_hex) != Some(&a.id) {
+                return refused("certificate was not issued to this agent".into());
+            }
+            match tenants.get(&a.tenant_id) {
+                Some(t) if t.slug == c.tenant_slug => Ok(AgentAuth {
+                    agent_id: a.id.clone(),
+                    tenant_id: t.id,
+                    tenant_slug: t.slug.clone(),
+                    tenant_kind: t.kind.clone(),
+                }),
+                _ => refused("certificate names another tenant than the agent's".into()),
+            }
+        })
+        .collect())
 }
 
 /// Most entries applied in one group transaction.
@@ -185,7 +258,32 @@ impl Store {
         let (reply, rx) = oneshot::channel();
         self.submit(
             Job::Publish {
-                auth: auth.clone(),
+                caller: Caller::Authorised(auth.clone()),
+                entries,
+                review,
+                now,
+                reply,
+            },
+            rx,
+        )
+        .await
+    }
+
+    /// Publishes a batch for the agent a verified certificate names. The agent is authorised
+    /// (exists, not revoked, this certificate issued to it, its tenant) inside the group
+    /// transaction, so a revocation committed before it is honoured; a refused caller gets
+    /// `StoreError::Refused` and nothing of its batch is written.
+    pub async fn publish_claimed(
+        &self,
+        claims: AgentClaims,
+        entries: Vec<IngestEntry>,
+        review: ProvinceReview,
+        now: i64,
+    ) -> Result<Vec<EntryOutcome>> {
+        let (reply, rx) = oneshot::channel();
+        self.submit(
+            Job::Publish {
+                caller: Caller::Claimed(claims),
                 entries,
                 review,
                 now,
@@ -228,7 +326,7 @@ impl Store {
 
     async fn apply_group(&self, jobs: Vec<Job>) {
         let _w = self.write_guard().await;
-        let outcome: Result<Vec<Vec<EntryOutcome>>> = async {
+        let outcome: Result<Vec<Result<Vec<EntryOutcome>>>> = async {
             let txn = self.begin_write().await?;
             let mut all = Vec::with_capacity(jobs.len());
             // Consecutive publish calls are applied together (a few statements for the whole
@@ -239,28 +337,69 @@ impl Store {
                     Job::Withdraw {
                         auth, entries, now, ..
                     } => {
-                        all.push(apply_withdraw(&txn, auth, entries, *now).await?);
+                        all.push(Ok(apply_withdraw(&txn, auth, entries, *now).await?));
                         i += 1;
                     }
                     Job::Publish { .. } => {
-                        let mut run = Vec::new();
-                        while let Some(Job::Publish {
-                            auth,
-                            entries,
-                            review,
-                            now,
-                            ..
-                        }) = jobs.get(i)
-                        {
-                            run.push(PublishCall {
-                                auth,
-                                entries,
-                                review: *review,
-                                now: *now,
-                            });
+                        let start = i;
+                        while matches!(jobs.get(i), Some(Job::Publish { .. })) {
                             i += 1;
                         }
-                        all.extend(apply_publish_run(&txn, &run).await?);
+                        let claimed: Vec<&AgentClaims> = jobs[start..i]
+                            .iter()
+                            .filter_map(|j| match j {
+                                Job::Publish {
+                                    caller: Caller::Claimed(c),
+                                    ..
+                                } => Some(c),
+                                _ => None,
+                            })
+                            .collect();
+                        let mut verdicts = authorise_claims(&txn, &claimed).await?.into_iter();
+                        let auths: Vec<Result<AgentAuth>> = jobs[start..i]
+                            .iter()
+                            .map(|j| match j {
+                                Job::Publish {
+                                    caller: Caller::Authorised(a),
+                                    ..
+                                } => Ok(a.clone()),
+                                _ => verdicts.next().unwrap_or_else(|| {
+                                    Err(StoreError::Refused("caller was not authorised".into()))
+                                }),
+                            })
+                            .collect();
+                        let run: Vec<PublishCall> = jobs[start..i]
+                            .iter()
+                            .zip(&auths)
+                            .filter_map(|(j, a)| match (j, a) {
+                                (
+                                    Job::Publish {
+                                        entries,
+                                        review,
+                                        now,
+                                        ..
+                                    },
+                                    Ok(auth),
+                                ) => Some(PublishCall {
+                                    auth,
+                                    entries,
+                                    review: *review,
+                                    now: *now,
+                                }),
+                                _ => None,
+                            })
+                            .collect();
+                        let mut applied = apply_publish_run(&txn, &run).await?.into_iter();
+                        for a in auths {
+                            all.push(match a {
+                                Ok(_) => applied.next().ok_or_else(|| {
+                                    StoreError::Db(sea_orm::DbErr::Custom(
+                                        "publish results missing".into(),
+                                    ))
+                                }),
+                                Err(e) => Err(e),
+                            });
+                        }
                     }
                 }
             }
@@ -274,7 +413,7 @@ impl Store {
                     let reply = match job {
                         Job::Publish { reply, .. } | Job::Withdraw { reply, .. } => reply,
                     };
-                    let _ = reply.send(Ok(results));
+                    let _ = reply.send(results);
                 }
             }
             Err(e) => {

@@ -20,7 +20,7 @@ use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
 use sea_orm_migration::MigratorTrait;
 
 pub use identity::{AgentAuth, EnrolledAgent, Heartbeat, IssuedSerial};
-pub use ingest::{EntryOutcome, IngestEntry, Outcome};
+pub use ingest::{AgentClaims, EntryOutcome, IngestEntry, Outcome};
 pub use media::MediaRecord;
 pub use read::{ItemPage, ItemView, VersionView};
 pub use tenants::Tenant;

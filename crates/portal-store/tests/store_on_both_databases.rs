@@ -335,3 +335,68 @@ async fn sqlite_concurrent_agents_share_group_commits() {
 async fn postgres_concurrent_agents_share_group_commits() {
     concurrent_agents_share_group_commits(postgres().await).await;
 }
+
+/// Claims are authorised inside the group transaction: a refused caller gets its error and
+/// writes nothing, while the others in the same group are applied.
+async fn claims_are_authorised_in_the_writer(store: Store) {
+    let good = enrolled(&store, "t-good").await;
+    let revoked = enrolled(&store, "t-rev").await;
+    store
+        .revoke_agent(&revoked.agent_id, "operator:test", NOW)
+        .await
+        .unwrap();
+    let claims = |auth: &portal_store::AgentAuth, serial: &str| portal_store::AgentClaims {
+        agent_id: auth.agent_id.clone(),
+        tenant_slug: auth.tenant_slug.clone(),
+        serial_hex: serial.into(),
+    };
+    let calls = [
+        (claims(&good, "serial-t-good"), true),
+        (claims(&revoked, "serial-t-rev"), false),
+        (claims(&good, "serial-unknown"), false),
+        (
+            portal_store::AgentClaims {
+                tenant_slug: "t-rev".into(),
+                ..claims(&good, "serial-t-good")
+            },
+            false,
+        ),
+    ];
+    let mut tasks = Vec::new();
+    for (i, (c, _)) in calls.iter().enumerate() {
+        let store = store.clone();
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            store
+                .publish_claimed(
+                    c,
+                    vec![entry(1 + i as i64, draft(&format!("m-{i}"), "Tin"))],
+                    ProvinceReview::Approved,
+                    NOW,
+                )
+                .await
+        }));
+    }
+    for (t, (_, ok)) in tasks.into_iter().zip(calls.iter()) {
+        let r = t.await.unwrap();
+        assert_eq!(r.is_ok(), *ok, "{r:?}");
+        if !ok {
+            assert!(matches!(r, Err(portal_store::StoreError::Refused(_))));
+        }
+    }
+    let t = store.tenant_by_slug("t-good").await.unwrap().unwrap();
+    assert_eq!(store.version_count(&t).await.unwrap(), 1);
+    let t = store.tenant_by_slug("t-rev").await.unwrap().unwrap();
+    assert_eq!(store.version_count(&t).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn sqlite_claims_are_authorised_in_the_writer() {
+    let (store, _dir) = sqlite().await;
+    claims_are_authorised_in_the_writer(store).await;
+}
+
+#[tokio::test]
+async fn postgres_claims_are_authorised_in_the_writer() {
+    claims_are_authorised_in_the_writer(postgres().await).await;
+}

@@ -18,6 +18,26 @@ pub async fn authenticate_with_cert<T>(
     state: &HubState,
     req: &Request<T>,
 ) -> Result<(AgentAuth, PeerCertificate), Status> {
+    let peer = verified_peer(state, req)?;
+    let auth = state
+        .store
+        .authorize_agent(
+            &peer.identity.agent_id,
+            &peer.identity.tenant,
+            &peer.serial_hex,
+        )
+        .await
+        .map_err(|e| match e {
+            portal_store::StoreError::Refused(m) => Status::permission_denied(m),
+            other => crate::grpc::internal(other),
+        })?;
+    Ok((auth, peer))
+}
+
+/// What the verified client certificate says, without asking the store yet. Callers must have
+/// the store authorise these claims before acting on them (publish does it inside its write
+/// transaction).
+pub fn verified_peer<T>(state: &HubState, req: &Request<T>) -> Result<PeerCertificate, Status> {
     let certs = req.peer_certs().ok_or_else(|| {
         Status::unauthenticated("a client certificate from the hub CA is required; enroll first")
     })?;
@@ -32,17 +52,5 @@ pub async fn authenticate_with_cert<T>(
             "certificate belongs to another province domain",
         ));
     }
-    let auth = state
-        .store
-        .authorize_agent(
-            &peer.identity.agent_id,
-            &peer.identity.tenant,
-            &peer.serial_hex,
-        )
-        .await
-        .map_err(|e| match e {
-            portal_store::StoreError::Refused(m) => Status::permission_denied(m),
-            other => crate::grpc::internal(other),
-        })?;
-    Ok((auth, peer))
+    Ok(peer)
 }
