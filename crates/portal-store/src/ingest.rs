@@ -168,8 +168,8 @@ impl Job {
     }
 }
 
-/// Authorises claimed callers with two queries for the whole group: their agents with their
-/// tenants, and the certificates they present. One verdict per claim, in order.
+/// Authorises claimed callers with three queries for the whole group: their agents, those
+/// agents' tenants, and the certificates they present. One verdict per claim, in order.
 async fn authorise_claims(
     txn: &DatabaseTransaction,
     claims: &[&AgentClaims],
