@@ -10,8 +10,9 @@ build:
 demo:
 	./deploy/demo.sh
 
-## make test: everything CI runs (needs PostgreSQL on 127.0.0.1:5432; .ci/run starts it)
+## make test: everything CI runs; starts or installs PostgreSQL and Chromium if needed
 test:
+	./deploy/test-deps.sh
 	$(CARGO) build --bins
 	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
 		$(CARGO) nextest run --workspace --no-fail-fast; \

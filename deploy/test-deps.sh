@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# What `make test` needs besides Rust: PostgreSQL on 127.0.0.1:5432 (the store runs its tests on
+# both databases) and Debian's headless Chromium (pages are tested in a real browser).
+# Starts or installs them where it can (as root with apt); otherwise says what is missing.
+set -euo pipefail
+
+pg_up() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ] && ! pg_up; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    can_apt || { echo "test-deps: PostgreSQL is not running on 127.0.0.1:5432 (or set PORTAL_TEST_POSTGRES_URL)" >&2; exit 1; }
+    echo "test-deps: installing PostgreSQL"
+    apt_install postgresql
+  fi
+  echo "test-deps: starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  for _ in $(seq 1 60); do pg_up && break; sleep 1; done
+  pg_up || { echo "test-deps: PostgreSQL did not start" >&2; exit 1; }
+fi
+# Trust auth on loopback for the tests' role, as on the development machines.
+if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null \
+  && ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1 && can_apt; then
+  hba="$(ls /etc/postgresql/*/main/pg_hba.conf | sort -V | tail -1)"
+  sed -i '1i host all all 127.0.0.1/32 trust' "$hba"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main reload
+  sleep 1
+fi
+
+if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  can_apt || { echo "test-deps: install Debian's chromium (or set CHROMIUM to a Chromium binary)" >&2; exit 1; }
+  echo "test-deps: installing chromium"
+  apt_install chromium
+fi
