@@ -8,18 +8,9 @@ use tonic::Code;
 
 fn item(id: &str, title: &str) -> Item {
     Item {
-        id: id.into(),
-        title: title.into(),
-        category: "news".into(),
-        language: "vi".into(),
         author: "Tổ biên tập".into(),
         source: "Sở Tài chính".into(),
-        published_at: Some(prost_types::Timestamp {
-            seconds: 1_717_200_000,
-            nanos: 0,
-        }),
-        body_markdown: "Nội dung".into(),
-        ..Default::default()
+        ..portal_testkit::news_item(id, title, "Nội dung")
     }
 }
 

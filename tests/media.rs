@@ -228,18 +228,9 @@ async fn wrong_types_missing_media_and_images_without_alt_text_are_refused() {
     );
 
     let item = |id: &str, body: String| Item {
-        id: id.into(),
-        title: "Ảnh vườn dừa Chợ Lách".into(),
-        category: "news".into(),
-        language: "vi".into(),
         author: "Phòng Văn hóa".into(),
         source: "UBND huyện Chợ Lách".into(),
-        published_at: Some(prost_types::Timestamp {
-            seconds: 1_717_200_000,
-            nanos: 0,
-        }),
-        body_markdown: body,
-        ..Default::default()
+        ..portal_testkit::news_item(id, "Ảnh vườn dừa Chợ Lách", &body)
     };
     let missing = "c".repeat(64);
     let resp = client

@@ -122,18 +122,9 @@ async fn a_batch_with_one_malformed_item_stores_the_others() {
     let agent = AgentProcess::enroll(&hub, "stc").await.unwrap();
     let mut client = agent_client(&agent).await.unwrap();
     let good = |id: &str| Item {
-        id: id.into(),
-        title: "Công khai ngân sách".into(),
-        category: "news".into(),
-        language: "vi".into(),
         author: "Phòng Ngân sách".into(),
         source: "Sở Tài chính".into(),
-        published_at: Some(prost_types::Timestamp {
-            seconds: 1_717_200_000,
-            nanos: 0,
-        }),
-        body_markdown: "Số liệu".into(),
-        ..Default::default()
+        ..portal_testkit::news_item(id, "Công khai ngân sách", "Số liệu")
     };
     let mut bad = good("Không Hợp Lệ");
     bad.author.clear();

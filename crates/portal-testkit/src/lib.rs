@@ -36,6 +36,26 @@ pub fn item_markdown(id: &str, title: &str, body: &str) -> String {
     )
 }
 
+/// The same item as [`item_markdown`], as an agent sends it over gRPC (override fields with
+/// `Item { title: ..., ..news_item(...) }`).
+pub fn news_item(id: &str, title: &str, body: &str) -> portal_proto::v1::Item {
+    portal_proto::v1::Item {
+        id: id.into(),
+        title: title.into(),
+        category: "news".into(),
+        language: "vi".into(),
+        author: "Phòng Văn hóa".into(),
+        source: "UBND huyện Châu Thành".into(),
+        // 2024-06-01 08:00 in Vietnam.
+        published_at: Some(prost_types::Timestamp {
+            seconds: 1_717_203_600,
+            nanos: 0,
+        }),
+        body_markdown: body.into(),
+        ..Default::default()
+    }
+}
+
 /// Logs for tests (`RUST_LOG` to see them).
 pub fn init_test_logging() {
     let _ = tracing_subscriber::fmt()
