@@ -75,6 +75,10 @@ impl Store {
             });
         } else {
             opts.max_connections(16).min_connections(1);
+            // Statements are prepared once per connection; a generic plan chosen while a
+            // table was small (a new hub) would keep scanning it whole as it grows. Plan each
+            // execution with the current size instead (ingest looks items up by key).
+            opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = sea_orm::Database::connect(opts).await?;
         // `portal-hub serve` and a CLI command opening a new database at once may race on the
