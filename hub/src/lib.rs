@@ -149,6 +149,7 @@ pub async fn load_registry(
 /// drops cached pages when there are any.
 async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut seen = state.store.change_feed_head().await.unwrap_or(0);
+    let mut registry_id = state.store.category_registry_id().await.unwrap_or(None);
     loop {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => return,
@@ -158,9 +159,21 @@ async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Recei
             Ok(head) if head != seen => {
                 seen = head;
                 state.cache.invalidate_all();
-                match load_registry(&state.store).await {
-                    Ok(r) => state.set_registry(r),
-                    Err(e) => tracing::warn!(error = %e, "cannot reload the category registry"),
+                // Re-parse the registry only when another version was loaded, not on every
+                // publication.
+                let id = state
+                    .store
+                    .category_registry_id()
+                    .await
+                    .unwrap_or(registry_id);
+                if id != registry_id {
+                    match load_registry(&state.store).await {
+                        Ok(r) => {
+                            state.set_registry(r);
+                            registry_id = id;
+                        }
+                        Err(e) => tracing::warn!(error = %e, "cannot reload the category registry"),
+                    }
                 }
             }
             Ok(_) => {}

@@ -1,9 +1,9 @@
 //! The category registry as stored: every loaded version is kept; the newest is in force.
 
-use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder};
+use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
 
-use crate::entity::{category_registry, change_feed};
-use crate::{Result, Store, audit};
+use crate::entity::category_registry;
+use crate::{Result, Store, audit, feed_event};
 
 impl Store {
     /// The registry in force: (declared version, TOML source), or `None` before the first load.
@@ -13,6 +13,17 @@ impl Store {
             .one(&self.db)
             .await?
             .map(|r| (r.version, r.source)))
+    }
+
+    /// Row id of the registry in force, to notice cheaply that another one was loaded.
+    pub async fn category_registry_id(&self) -> Result<Option<i64>> {
+        Ok(category_registry::Entity::find()
+            .order_by_desc(category_registry::Column::Id)
+            .select_only()
+            .column(category_registry::Column::Id)
+            .into_tuple()
+            .one(&self.db)
+            .await?)
     }
 
     /// Stores a new registry version (already checked by the caller). Returns false when it is
@@ -42,17 +53,7 @@ impl Store {
         .exec_without_returning(&txn)
         .await?;
         // Running hubs notice the change through the feed and reload.
-        change_feed::Entity::insert(change_feed::ActiveModel {
-            tenant_id: Set(0),
-            item_id: Set(None),
-            external_id: Set(None),
-            version: Set(version),
-            kind: Set("categories_updated".into()),
-            at: Set(now),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        feed_event(&txn, 0, "categories_updated", version, now).await?;
         audit(
             &txn,
             now,

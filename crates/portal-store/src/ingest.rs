@@ -55,6 +55,18 @@ pub struct EntryOutcome {
 }
 
 impl EntryOutcome {
+    /// An entry refused before it reached the store, with its reasons.
+    pub fn rejected(seq: i64, item_id: String, errors: Vec<FieldError>) -> Self {
+        Self {
+            seq,
+            item_id,
+            outcome: Outcome::Rejected,
+            version: 0,
+            errors,
+            notes: Vec::new(),
+        }
+    }
+
     pub(super) fn new(seq: i64, item_id: &str, outcome: Outcome, version: i32) -> Self {
         Self {
             seq,

@@ -152,6 +152,29 @@ impl Store {
     }
 }
 
+/// Appends one change-feed event that is not about an item (inside whatever transaction `c` is).
+pub(crate) async fn feed_event<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    tenant_id: i64,
+    kind: &str,
+    version: i32,
+    at: i64,
+) -> Result<()> {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    entity::change_feed::Entity::insert(entity::change_feed::ActiveModel {
+        tenant_id: Set(tenant_id),
+        item_id: Set(None),
+        external_id: Set(None),
+        version: Set(version),
+        kind: Set(kind.to_string()),
+        at: Set(at),
+        ..Default::default()
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
 /// Inserts one audit entry (inside whatever transaction `c` is).
 pub(crate) async fn audit<C: sea_orm::ConnectionTrait>(
     c: &C,

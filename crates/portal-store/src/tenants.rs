@@ -2,8 +2,8 @@
 
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::entity::{change_feed, tenant};
-use crate::{Result, Store, StoreError, audit};
+use crate::entity::tenant;
+use crate::{Result, Store, StoreError, audit, feed_event};
 
 /// A component portal as the rest of the hub sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,17 +57,7 @@ impl Store {
         .exec(&txn)
         .await?;
         let id = res.last_insert_id;
-        change_feed::Entity::insert(change_feed::ActiveModel {
-            tenant_id: Set(id),
-            item_id: Set(None),
-            external_id: Set(None),
-            version: Set(0),
-            kind: Set("tenant_added".into()),
-            at: Set(now),
-            ..Default::default()
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        feed_event(&txn, id, "tenant_added", 0, now).await?;
         audit(
             &txn,
             now,

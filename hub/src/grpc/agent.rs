@@ -192,14 +192,7 @@ impl AgentService for AgentApi {
             let seq = match seq_of(e.seq) {
                 Ok(s) => s,
                 Err(err) => {
-                    bad_seq.push(EntryOutcome {
-                        seq: 0,
-                        item_id,
-                        outcome: Outcome::Rejected,
-                        version: 0,
-                        errors: vec![err],
-                        notes: Vec::new(),
-                    });
+                    bad_seq.push(EntryOutcome::rejected(0, item_id, vec![err]));
                     continue;
                 }
             };
@@ -248,14 +241,11 @@ impl AgentService for AgentApi {
                 portal_core::item::validate_item_id(&e.item_id),
             ) {
                 (Ok(seq), Ok(())) => valid.push((seq, e.item_id)),
-                (s, i) => rejected.push(EntryOutcome {
-                    seq: s.as_ref().map_or(0, |s| *s),
-                    item_id: e.item_id,
-                    outcome: Outcome::Rejected,
-                    version: 0,
-                    errors: [s.err(), i.err()].into_iter().flatten().collect(),
-                    notes: Vec::new(),
-                }),
+                (s, i) => rejected.push(EntryOutcome::rejected(
+                    s.as_ref().map_or(0, |s| *s),
+                    e.item_id,
+                    [s.err(), i.err()].into_iter().flatten().collect(),
+                )),
             }
         }
         let mut results = if valid.is_empty() {
