@@ -7,24 +7,27 @@
 //! and changes nothing. Together with the agent's durable outbox this gives exactly-once
 //! effects across crashes on either side.
 //!
-//! Group commit: publish and withdraw calls go to one writer task, which applies every call
-//! waiting at that moment in a single transaction and a single fsync, then answers each caller.
-//! Under load many agents share the cost of one durable commit; alone, a call commits at once.
+//! Group commit: publish and withdraw calls go to one writer, which applies every call waiting
+//! at that moment in a single transaction, and answers each caller once that transaction is on
+//! disk. Under load many agents share the cost of one durable commit; alone, a call commits at
+//! once. On SQLite the writer is a thread with its own connection and a second thread flushes
+//! (one `fdatasync` for every group committed meanwhile), so one group is applied while the
+//! previous one is flushed (see `sqlite`); on PostgreSQL it is a task with one transaction per
+//! group. The rules themselves are written once, against `tx::IngestTx`.
 
 use std::collections::HashMap;
 
 use portal_core::{FieldError, NormalizedItem, ProvinceReview};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-
 use tokio::sync::{mpsc, oneshot};
 
-use crate::entity::{audit_log, change_feed, item, item_version};
-
 mod publish;
+pub(crate) mod sqlite;
+mod tx;
 mod withdraw;
 
 use crate::{AgentAuth, Result, Store, StoreError};
 use publish::{PublishCall, apply_publish_run};
+use tx::{IngestTx, SeaTx};
 use withdraw::apply_withdraw;
 
 /// One entry of a publish batch, already validated by the domain (or rejected by it).
@@ -79,65 +82,6 @@ impl EntryOutcome {
     }
 }
 
-/// The current rows of the items a batch touches, by external id.
-pub(super) async fn current_items(
-    txn: &DatabaseTransaction,
-    tenant_id: i64,
-    ids: impl Iterator<Item = String>,
-) -> Result<HashMap<String, item::Model>> {
-    let ids: Vec<String> = ids.collect();
-    let mut map = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        for m in item::Entity::find()
-            .filter(item::Column::TenantId.eq(tenant_id))
-            .filter(item::Column::ExternalId.is_in(chunk.iter().cloned()))
-            .all(txn)
-            .await?
-        {
-            map.insert(m.external_id.clone(), m);
-        }
-    }
-    Ok(map)
-}
-
-pub(super) fn feed_entry(
-    tenant_id: i64,
-    item_id: i64,
-    external_id: &str,
-    version: i32,
-    kind: &str,
-    now: i64,
-) -> change_feed::ActiveModel {
-    change_feed::ActiveModel {
-        tenant_id: Set(tenant_id),
-        item_id: Set(Some(item_id)),
-        external_id: Set(Some(external_id.to_string())),
-        version: Set(version),
-        kind: Set(kind.to_string()),
-        at: Set(now),
-        ..Default::default()
-    }
-}
-
-pub(super) fn audit_entry(
-    auth: &AgentAuth,
-    action: &str,
-    external_id: &str,
-    version: i32,
-    seq: i64,
-    now: i64,
-) -> audit_log::ActiveModel {
-    audit_log::ActiveModel {
-        at: Set(now),
-        actor: Set(format!("agent:{}", auth.agent_id)),
-        action: Set(action.to_string()),
-        tenant_id: Set(Some(auth.tenant_id)),
-        subject: Set(external_id.to_string()),
-        detail: Set(serde_json::json!({ "version": version, "seq": seq }).to_string()),
-        ..Default::default()
-    }
-}
-
 /// One call waiting for the writer.
 /// Who a publish call is for: already authorised, or only claimed by a verified certificate
 /// (then the writer authorises it in the same transaction, saving a round trip per call).
@@ -182,35 +126,30 @@ impl Job {
 
 /// Authorises claimed callers with three queries for the whole group: their agents, those
 /// agents' tenants, and the certificates they present. One verdict per claim, in order.
-async fn authorise_claims(
-    txn: &DatabaseTransaction,
+async fn authorise_claims<T: IngestTx>(
+    tx: &mut T,
     claims: &[&AgentClaims],
 ) -> Result<Vec<Result<AgentAuth>>> {
-    use crate::entity::{agent, certificate, tenant};
     if claims.is_empty() {
         return Ok(Vec::new());
     }
-    let agents: HashMap<String, agent::Model> = agent::Entity::find()
-        .filter(agent::Column::Id.is_in(claims.iter().map(|c| c.agent_id.clone())))
-        .all(txn)
+    let ids: Vec<&str> = claims.iter().map(|c| c.agent_id.as_str()).collect();
+    let agents: HashMap<String, tx::AgentRow> = tx
+        .agents(&ids)
         .await?
         .into_iter()
         .map(|a| (a.id.clone(), a))
         .collect();
-    let tenants: HashMap<i64, tenant::Model> = tenant::Entity::find()
-        .filter(tenant::Column::Id.is_in(agents.values().map(|a| a.tenant_id)))
-        .all(txn)
+    let tenant_ids: Vec<i64> = agents.values().map(|a| a.tenant_id).collect();
+    let tenants: HashMap<i64, tx::TenantRow> = tx
+        .tenants(&tenant_ids)
         .await?
         .into_iter()
         .map(|t| (t.id, t))
         .collect();
-    let certs: HashMap<String, String> = certificate::Entity::find()
-        .filter(certificate::Column::Serial.is_in(claims.iter().map(|c| c.serial_hex.clone())))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|c| (c.serial, c.agent_id))
-        .collect();
+    let serials: Vec<&str> = claims.iter().map(|c| c.serial_hex.as_str()).collect();
+    let certs: HashMap<String, String> =
+        tx.certificate_owners(&serials).await?.into_iter().collect();
     Ok(claims
         .iter()
         .map(|c| {
@@ -218,7 +157,7 @@ async fn authorise_claims(
             let Some(a) = agents.get(&c.agent_id) else {
                 return refused(format!("agent {} is not enrolled", c.agent_id));
             };
-            if a.revoked_at.is_some() {
+            if a.revoked {
                 return refused(format!("agent {} has been revoked", c.agent_id));
             }
             if certs.get(&c.serial_hex) != Some(&a.id) {
@@ -240,22 +179,146 @@ async fn authorise_claims(
 /// Most entries applied in one group transaction.
 const GROUP_MAX_ENTRIES: usize = 4000;
 
-/// The writer task: drains waiting jobs into one transaction per round.
+/// Takes the next group of waiting jobs: the first one (waited for) and every job already
+/// queued behind it, up to [`GROUP_MAX_ENTRIES`] entries.
+pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
+    let mut size = first.size();
+    let mut jobs = vec![first];
+    while size < GROUP_MAX_ENTRIES {
+        match rx.try_recv() {
+            Ok(j) => {
+                size += j.size();
+                jobs.push(j);
+            }
+            Err(_) => break,
+        }
+    }
+    jobs
+}
+
+/// The writer task on the sea-orm pool (PostgreSQL, in-memory SQLite): one transaction per
+/// group. A SQLite file has its own writer thread instead, see `sqlite`.
 pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
-        let mut jobs = vec![first];
-        let mut size = jobs[0].size();
-        while size < GROUP_MAX_ENTRIES {
-            match rx.try_recv() {
-                Ok(j) => {
-                    size += j.size();
-                    jobs.push(j);
-                }
-                Err(_) => break,
+        let jobs = take_group(first, &mut rx);
+        let outcome = async {
+            let _w = store.write_guard().await;
+            let txn = store.begin_write().await?;
+            let all = apply_jobs(&mut SeaTx(&txn), &jobs).await?;
+            txn.commit().await?;
+            Ok(all)
+        }
+        .await;
+        reply_all(jobs, outcome);
+    }
+}
+
+/// What a group's callers are told: each its own results, or the error that rolled back the
+/// whole group (nothing of it was committed; every caller retries).
+type GroupOutcome = Result<Vec<Result<Vec<EntryOutcome>>>>;
+
+fn reply_all(jobs: Vec<Job>, outcome: GroupOutcome) {
+    match outcome {
+        Ok(all) => {
+            for (job, results) in jobs.into_iter().zip(all) {
+                let _ = job.into_reply().send(results);
             }
         }
-        store.apply_group(jobs).await;
+        Err(e) => {
+            tracing::error!(error = %e, jobs = jobs.len(), "group commit failed");
+            let msg = e.to_string();
+            for job in jobs {
+                let _ = job
+                    .into_reply()
+                    .send(Err(StoreError::Db(sea_orm::DbErr::Custom(msg.clone()))));
+            }
+        }
     }
+}
+
+impl Job {
+    fn into_reply(self) -> oneshot::Sender<Result<Vec<EntryOutcome>>> {
+        match self {
+            Job::Publish { reply, .. } | Job::Withdraw { reply, .. } => reply,
+        }
+    }
+}
+
+/// Applies a group of jobs inside one transaction, in order. Consecutive publish calls are
+/// applied together (a few statements for the whole run); a withdrawal ends the run, so every
+/// call sees the effects of earlier ones. A refused caller gets its error and nothing of its
+/// batch is written; an `Err` of the whole means the transaction must be rolled back.
+async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
+    let mut all = Vec::with_capacity(jobs.len());
+    let mut i = 0;
+    while i < jobs.len() {
+        if let Job::Withdraw {
+            auth, entries, now, ..
+        } = &jobs[i]
+        {
+            all.push(Ok(apply_withdraw(tx, auth, entries, *now).await?));
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while matches!(jobs.get(i), Some(Job::Publish { .. })) {
+            i += 1;
+        }
+        let claimed: Vec<&AgentClaims> = jobs[start..i]
+            .iter()
+            .filter_map(|j| match j {
+                Job::Publish {
+                    caller: Caller::Claimed(c),
+                    ..
+                } => Some(c),
+                _ => None,
+            })
+            .collect();
+        let mut verdicts = authorise_claims(tx, &claimed).await?.into_iter();
+        let auths: Vec<Result<AgentAuth>> = jobs[start..i]
+            .iter()
+            .map(|j| match j {
+                Job::Publish {
+                    caller: Caller::Authorised(a),
+                    ..
+                } => Ok(a.clone()),
+                _ => verdicts.next().unwrap_or_else(|| {
+                    Err(StoreError::Refused("caller was not authorised".into()))
+                }),
+            })
+            .collect();
+        let run: Vec<PublishCall> = jobs[start..i]
+            .iter()
+            .zip(&auths)
+            .filter_map(|(j, a)| match (j, a) {
+                (
+                    Job::Publish {
+                        entries,
+                        review,
+                        now,
+                        ..
+                    },
+                    Ok(auth),
+                ) => Some(PublishCall {
+                    auth,
+                    entries,
+                    review: *review,
+                    now: *now,
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut applied = apply_publish_run(tx, &run).await?.into_iter();
+        for a in auths {
+            all.push(match a {
+                Ok(_) => applied.next().ok_or_else(|| {
+                    StoreError::Db(sea_orm::DbErr::Custom("publish results missing".into()))
+                }),
+                Err(e) => Err(e),
+            });
+        }
+    }
+    Ok(all)
 }
 
 impl Store {
@@ -335,135 +398,4 @@ impl Store {
         self.writer.send(job).await.map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
     }
-
-    async fn apply_group(&self, jobs: Vec<Job>) {
-        let _w = self.write_guard().await;
-        let outcome: Result<Vec<Result<Vec<EntryOutcome>>>> = async {
-            let txn = self.begin_write().await?;
-            let mut all = Vec::with_capacity(jobs.len());
-            // Consecutive publish calls are applied together (a few statements for the whole
-            // run); a withdrawal ends the run, so every call sees the effects of earlier ones.
-            let mut i = 0;
-            while i < jobs.len() {
-                match &jobs[i] {
-                    Job::Withdraw {
-                        auth, entries, now, ..
-                    } => {
-                        all.push(Ok(apply_withdraw(&txn, auth, entries, *now).await?));
-                        i += 1;
-                    }
-                    Job::Publish { .. } => {
-                        let start = i;
-                        while matches!(jobs.get(i), Some(Job::Publish { .. })) {
-                            i += 1;
-                        }
-                        let claimed: Vec<&AgentClaims> = jobs[start..i]
-                            .iter()
-                            .filter_map(|j| match j {
-                                Job::Publish {
-                                    caller: Caller::Claimed(c),
-                                    ..
-                                } => Some(c),
-                                _ => None,
-                            })
-                            .collect();
-                        let mut verdicts = authorise_claims(&txn, &claimed).await?.into_iter();
-                        let auths: Vec<Result<AgentAuth>> = jobs[start..i]
-                            .iter()
-                            .map(|j| match j {
-                                Job::Publish {
-                                    caller: Caller::Authorised(a),
-                                    ..
-                                } => Ok(a.clone()),
-                                _ => verdicts.next().unwrap_or_else(|| {
-                                    Err(StoreError::Refused("caller was not authorised".into()))
-                                }),
-                            })
-                            .collect();
-                        let run: Vec<PublishCall> = jobs[start..i]
-                            .iter()
-                            .zip(&auths)
-                            .filter_map(|(j, a)| match (j, a) {
-                                (
-                                    Job::Publish {
-                                        entries,
-                                        review,
-                                        now,
-                                        ..
-                                    },
-                                    Ok(auth),
-                                ) => Some(PublishCall {
-                                    auth,
-                                    entries,
-                                    review: *review,
-                                    now: *now,
-                                }),
-                                _ => None,
-                            })
-                            .collect();
-                        let mut applied = apply_publish_run(&txn, &run).await?.into_iter();
-                        for a in auths {
-                            all.push(match a {
-                                Ok(_) => applied.next().ok_or_else(|| {
-                                    StoreError::Db(sea_orm::DbErr::Custom(
-                                        "publish results missing".into(),
-                                    ))
-                                }),
-                                Err(e) => Err(e),
-                            });
-                        }
-                    }
-                }
-            }
-            txn.commit().await?;
-            Ok(all)
-        }
-        .await;
-        match outcome {
-            Ok(all) => {
-                for (job, results) in jobs.into_iter().zip(all) {
-                    let reply = match job {
-                        Job::Publish { reply, .. } | Job::Withdraw { reply, .. } => reply,
-                    };
-                    let _ = reply.send(results);
-                }
-            }
-            Err(e) => {
-                // Nothing was committed: every caller gets the error and retries.
-                tracing::error!(error = %e, jobs = jobs.len(), "group commit failed");
-                let msg = e.to_string();
-                for job in jobs {
-                    let reply = match job {
-                        Job::Publish { reply, .. } | Job::Withdraw { reply, .. } => reply,
-                    };
-                    let _ = reply.send(Err(StoreError::Db(sea_orm::DbErr::Custom(msg.clone()))));
-                }
-            }
-        }
-    }
-}
-
-pub(super) async fn insert_all(
-    txn: &DatabaseTransaction,
-    versions: Vec<item_version::ActiveModel>,
-    feed: Vec<change_feed::ActiveModel>,
-    audits: Vec<audit_log::ActiveModel>,
-) -> Result<()> {
-    // Chunked so that no statement exceeds SQLite's bound-parameter limit.
-    for chunk in versions.chunks(100) {
-        item_version::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    for chunk in feed.chunks(500) {
-        change_feed::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    for chunk in audits.chunks(500) {
-        audit_log::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
 }

@@ -98,8 +98,19 @@ impl Store {
             sqlite,
             writer,
         };
-        // The writer ends when every handle (and so every sender) is dropped.
-        tokio::spawn(ingest::writer(store.without_writer(), jobs));
+        // The writer ends when every handle (and so every sender) is dropped. A SQLite file
+        // gets its own writer thread and connection; PostgreSQL (and an in-memory SQLite
+        // database, which a second connection would not see) a task on the pool.
+        match ingest::sqlite::path_of_url(url).filter(|_| sqlite) {
+            Some(path) => ingest::sqlite::spawn_writer(
+                std::path::Path::new(path),
+                store.write_lock.clone(),
+                jobs,
+            )?,
+            None => {
+                tokio::spawn(ingest::writer(store.without_writer(), jobs));
+            }
+        }
         Ok(store)
     }
 

@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002Media),
             Box::new(M0003RecordsTranslations),
             Box::new(M0004CategoryRegistry),
+            Box::new(M0005BodyOnce),
         ]
     }
 }
@@ -340,5 +341,38 @@ impl MigrationTrait for M0004CategoryRegistry {
                 .take(),
         )
         .await
+    }
+}
+
+/// An item's rendered body is stored once, in its version row: the current row of an item no
+/// longer carries a copy (less written per publication; list pages never read bodies).
+struct M0005BodyOnce;
+
+impl MigrationName for M0005BodyOnce {
+    fn name(&self) -> &str {
+        "m0005_body_once"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0005BodyOnce {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite supports DROP COLUMN since 3.35 (the bundled one is newer).
+        m.get_connection()
+            .execute_unprepared("ALTER TABLE items DROP COLUMN body_html")
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let c = m.get_connection();
+        c.execute_unprepared("ALTER TABLE items ADD COLUMN body_html TEXT NOT NULL DEFAULT ''")
+            .await?;
+        c.execute_unprepared(
+            "UPDATE items SET body_html = (SELECT v.body_html FROM item_versions v \
+             WHERE v.item_id = items.id AND v.version = items.version)",
+        )
+        .await?;
+        Ok(())
     }
 }

@@ -21,6 +21,8 @@ pub struct ItemView {
     pub source_url: Option<String>,
     pub published_at: i64,
     pub tags: Vec<String>,
+    /// The rendered body of this version. Filled by single-item lookups; lists, which never
+    /// show bodies, leave it empty.
     pub body_html: String,
     pub updated_at: i64,
     pub translation_id: Option<String>,
@@ -60,7 +62,7 @@ fn view(m: item::Model, t: &Tenant) -> ItemView {
         source_url: m.source_url,
         published_at: m.published_at,
         tags: serde_json::from_str(&m.tags).unwrap_or_default(),
-        body_html: m.body_html,
+        body_html: String::new(),
         updated_at: m.updated_at,
         translation_id: m.translation_id,
         record: m.record.and_then(|r| serde_json::from_str(&r).ok()),
@@ -125,13 +127,26 @@ impl Store {
         tenant: &Tenant,
         external_id: &str,
     ) -> Result<Option<ItemView>> {
-        Ok(item::Entity::find()
+        let Some(m) = item::Entity::find()
             .filter(item::Column::TenantId.eq(tenant.id))
             .filter(item::Column::ExternalId.eq(external_id))
             .filter(item::Column::State.eq("published"))
             .one(&self.db)
             .await?
-            .map(|m| view(m, tenant)))
+        else {
+            return Ok(None);
+        };
+        let body: Option<String> = item_version::Entity::find()
+            .select_only()
+            .column(item_version::Column::BodyHtml)
+            .filter(item_version::Column::ItemId.eq(m.id))
+            .filter(item_version::Column::Version.eq(m.version))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let mut v = view(m, tenant);
+        v.body_html = body.unwrap_or_default();
+        Ok(Some(v))
     }
 
     /// The state of an item whatever it is (`published` / `withdrawn`), for operators and tests.

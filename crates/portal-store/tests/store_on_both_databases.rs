@@ -142,6 +142,10 @@ async fn versions_dedup_and_replay(store: Store) {
     );
     assert_eq!(versions[1].title, "Một (sửa)");
     assert_eq!(store.version_count(&tenant).await.unwrap(), 3);
+    // The page shows the body of the current version (stored once, with the version).
+    let shown = store.published_item(&tenant, "a").await.unwrap().unwrap();
+    assert_eq!((shown.version, shown.title.as_str()), (2, "Một (sửa)"));
+    assert!(shown.body_html.contains("Nội dung"), "{}", shown.body_html);
 
     // Withdraw: gone from pages, kept in the archive; withdrawing again is unchanged.
     let w = store
@@ -388,6 +392,27 @@ async fn claims_are_authorised_in_the_writer(store: Store) {
     assert_eq!(store.version_count(&t).await.unwrap(), 1);
     let t = store.tenant_by_slug("t-rev").await.unwrap().unwrap();
     assert_eq!(store.version_count(&t).await.unwrap(), 0);
+
+    // An agent the writer has already let through is refused once revoked: what the writer
+    // remembers of agents lasts one transaction.
+    store
+        .revoke_agent(&good.agent_id, "operator:test", NOW)
+        .await
+        .unwrap();
+    let r = store
+        .publish_claimed(
+            claims(&good, "serial-t-good"),
+            vec![entry(10, draft("m-late", "Tin"))],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await;
+    assert!(
+        matches!(r, Err(portal_store::StoreError::Refused(_))),
+        "{r:?}"
+    );
+    let t = store.tenant_by_slug("t-good").await.unwrap().unwrap();
+    assert_eq!(store.version_count(&t).await.unwrap(), 1);
 }
 
 #[tokio::test]

@@ -24,8 +24,6 @@ pub struct Model {
     /// JSON object of the record's fields, for structured categories.
     #[sea_orm(column_type = "Text", nullable)]
     pub record: Option<String>,
-    #[sea_orm(column_type = "Text")]
-    pub body_html: String,
     /// `published` or `withdrawn` on the tenant's own site.
     pub state: String,
     /// `pending`, `approved` or `rejected` for the provincial portal (Art 9.4).

@@ -1,53 +1,28 @@
 //! Applying a withdraw call: items leave the public pages and stay in the archive.
 
 use portal_core::{FieldError, PublicationState};
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
-};
 
-use super::{EntryOutcome, Outcome, audit_entry, current_items, feed_entry, insert_all};
-use crate::entity::{agent, item};
+use super::tx::{AuditRow, FeedRow, IngestTx};
+use super::{EntryOutcome, Outcome};
 use crate::{AgentAuth, Result, StoreError};
 
-/// Locks the agent's row and returns its high-water mark.
-async fn high_water(txn: &DatabaseTransaction, agent_id: &str) -> Result<i64> {
-    let mut q = agent::Entity::find_by_id(agent_id);
-    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
-        q = q.lock_exclusive();
-    }
-    Ok(q.one(txn)
-        .await?
-        .ok_or_else(|| StoreError::Refused(format!("agent {agent_id} is not enrolled")))?
-        .high_water_seq)
-}
-
-async fn set_high_water(txn: &DatabaseTransaction, agent_id: &str, seq: i64) -> Result<()> {
-    agent::Entity::update_many()
-        .col_expr(agent::Column::HighWaterSeq, Expr::value(seq))
-        .filter(agent::Column::Id.eq(agent_id))
-        .filter(agent::Column::HighWaterSeq.lt(seq))
-        .exec(txn)
-        .await?;
-    Ok(())
-}
-
-pub(super) async fn apply_withdraw(
-    txn: &DatabaseTransaction,
+pub(super) async fn apply_withdraw<T: IngestTx>(
+    tx: &mut T,
     auth: &AgentAuth,
     entries: &[(i64, String)],
     now: i64,
 ) -> Result<Vec<EntryOutcome>> {
-    let hwm = high_water(txn, &auth.agent_id).await?;
-    let mut current = current_items(
-        txn,
-        auth.tenant_id,
-        entries.iter().map(|(_, id)| id.clone()),
-    )
-    .await?;
+    let hwm = tx
+        .agents(&[auth.agent_id.as_str()])
+        .await?
+        .first()
+        .map(|a| a.high_water_seq)
+        .ok_or_else(|| StoreError::Refused(format!("agent {} is not enrolled", auth.agent_id)))?;
+    let ids: Vec<&str> = entries.iter().map(|(_, id)| id.as_str()).collect();
+    let mut current = tx.current_items(auth.tenant_id, &ids).await?;
+    let withdrawn = PublicationState::Withdrawn.as_str();
     let mut results = Vec::with_capacity(entries.len());
-    let mut feed = Vec::new();
-    let mut audits = Vec::new();
+    let mut done: Vec<(&str, i64, i32, i64)> = Vec::new();
     let mut max_seq = hwm;
     for (seq, id) in entries {
         let (seq, id) = (*seq, id.as_str());
@@ -65,7 +40,7 @@ pub(super) async fn apply_withdraw(
             results.push(r);
             continue;
         };
-        if existing.state == PublicationState::Withdrawn.as_str() {
+        if existing.state == withdrawn {
             results.push(EntryOutcome::new(
                 seq,
                 id,
@@ -74,32 +49,9 @@ pub(super) async fn apply_withdraw(
             ));
             continue;
         }
-        item::Entity::update_many()
-            .col_expr(
-                item::Column::State,
-                Expr::value(PublicationState::Withdrawn.as_str()),
-            )
-            .col_expr(item::Column::UpdatedAt, Expr::value(now))
-            .filter(item::Column::Id.eq(existing.id))
-            .exec(txn)
-            .await?;
-        existing.state = PublicationState::Withdrawn.as_str().into();
-        feed.push(feed_entry(
-            auth.tenant_id,
-            existing.id,
-            id,
-            existing.version,
-            "withdrawn",
-            now,
-        ));
-        audits.push(audit_entry(
-            auth,
-            "item.withdraw",
-            id,
-            existing.version,
-            seq,
-            now,
-        ));
+        tx.set_item_state(existing.id, withdrawn, now).await?;
+        existing.state = withdrawn.into();
+        done.push((id, existing.id, existing.version, seq));
         results.push(EntryOutcome::new(
             seq,
             id,
@@ -107,7 +59,34 @@ pub(super) async fn apply_withdraw(
             existing.version,
         ));
     }
-    insert_all(txn, Vec::new(), feed, audits).await?;
-    set_high_water(txn, &auth.agent_id, max_seq).await?;
+    let feed: Vec<FeedRow> = done
+        .iter()
+        .map(|&(id, item_id, version, _)| FeedRow {
+            tenant_id: auth.tenant_id,
+            item_id,
+            external_id: id,
+            version,
+            kind: "withdrawn",
+            at: now,
+        })
+        .collect();
+    let audits: Vec<AuditRow> = done
+        .iter()
+        .map(|&(id, _, version, seq)| AuditRow {
+            at: now,
+            agent_id: &auth.agent_id,
+            action: "item.withdraw",
+            tenant_id: auth.tenant_id,
+            subject: id,
+            version,
+            seq,
+        })
+        .collect();
+    tx.insert_feed(&feed).await?;
+    tx.insert_audit(&audits).await?;
+    if max_seq > hwm {
+        tx.set_high_waters(&[(auth.agent_id.as_str(), max_seq)])
+            .await?;
+    }
     Ok(results)
 }

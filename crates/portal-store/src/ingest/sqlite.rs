@@ -1,0 +1,549 @@
+//! The SQLite writer: one OS thread that owns its own connection and applies groups of
+//! publish and withdraw calls, one transaction (and one fsync) per group.
+//!
+//! Why not the sea-orm pool: through sqlx every statement is handed to a connection thread and
+//! its result handed back, two context switches per statement, and the bulk statements of a
+//! group have a different shape (and so a fresh `prepare`) for every group size. Here each
+//! statement has a fixed shape and is prepared once; executing it is a function call. The
+//! ingest rules are the same code as on PostgreSQL (`apply_jobs` over [`IngestTx`]).
+//!
+//! The thread takes the store's in-process write lock around each transaction, like every
+//! other writer of the hub, and uses `BEGIN IMMEDIATE`, so other processes (the CLI) are
+//! serialised by SQLite's own lock with a busy timeout.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::mpsc;
+
+use super::tx::{
+    AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, TenantRow, VersionRow,
+};
+use super::{GroupOutcome, Job, apply_jobs, reply_all, take_group};
+use crate::{Result, StoreError};
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(sea_orm::DbErr::Custom(format!("sqlite: {e}")))
+    }
+}
+
+/// The path of the database file in a `sqlite:` URL (`sqlite://path?mode=rwc`).
+pub(crate) fn path_of_url(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.starts_with(":memory:")).then_some(path)
+}
+
+/// Opens the writer's connections (the schema must exist) and starts its threads. They end
+/// when every sender of `rx` is gone.
+pub(crate) fn spawn_writer(
+    path: &Path,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+    rx: mpsc::Receiver<Job>,
+) -> Result<()> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(30))?;
+    // WAL is a property of the file (set when the pool opened it). NORMAL: COMMIT writes the
+    // WAL without waiting for the disk; the sync thread makes it durable before anyone is told
+    // (see `sync_thread`), which is the guarantee of FULL without holding the writer.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Checkpoints (copying the WAL back into the database file) run on their own thread and
+    // connection, not inside a commit.
+    conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+    conn.set_prepared_statement_cache_capacity(32);
+    let checkpointer = Connection::open(path)?;
+    checkpointer.busy_timeout(Duration::from_secs(30))?;
+    checkpointer.pragma_update(None, "synchronous", "FULL")?;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = PathBuf::from(wal);
+    let (committed, commits) = std::sync::mpsc::channel();
+    let (synced, syncs) = std::sync::mpsc::sync_channel(1);
+    let thread_err =
+        |e: std::io::Error| StoreError::Db(sea_orm::DbErr::Custom(format!("thread: {e}")));
+    std::thread::Builder::new()
+        .name("portal-checkpoint".into())
+        .spawn(move || checkpoint_thread(checkpointer, syncs))
+        .map_err(thread_err)?;
+    let db_file = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("portal-sync".into())
+        .spawn(move || sync_thread(&wal, &db_file, commits, synced))
+        .map_err(thread_err)?;
+    std::thread::Builder::new()
+        .name("portal-writer".into())
+        .spawn(move || writer_thread(conn, write_lock, rx, committed))
+        .map_err(thread_err)?;
+    Ok(())
+}
+
+/// How much the writer yields to request handling (Linux nice value, 0..19).
+///
+/// On a busy core, a writer as eager as the request handlers takes each call the moment it is
+/// queued and commits groups of one or two; calls still being decoded and validated then wait
+/// for the next commit, and every commit pays its fixed cost (transaction, authorisation, WAL
+/// header, flush) for a handful of items. Slightly lower priority lets the handlers finish what
+/// is in hand first, so those calls join the group; with an idle core it changes nothing.
+const WRITER_NICE: i32 = 10;
+
+fn lower_priority() {
+    // SAFETY: plain syscalls on this thread's own id; failure only leaves the priority as is.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, WRITER_NICE);
+    }
+}
+
+/// A group the writer has committed (or failed to), waiting for the sync thread.
+type Committed = (Vec<Job>, GroupOutcome);
+
+/// Applies groups one after another. A committed group goes to the sync thread and the writer
+/// goes on with the next group while the disk flushes, so the flush of one group overlaps the
+/// work of the next and many groups share one flush.
+fn writer_thread(
+    conn: Connection,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
+    mut rx: mpsc::Receiver<Job>,
+    committed: std::sync::mpsc::Sender<Committed>,
+) {
+    lower_priority();
+    let mut memo = Memo::default();
+    while let Some(first) = rx.blocking_recv() {
+        let jobs = take_group(first, &mut rx);
+        let outcome = {
+            let _w = write_lock.blocking_lock();
+            apply_group(&conn, &mut memo, &jobs)
+        };
+        if let Err(std::sync::mpsc::SendError((jobs, outcome))) = committed.send((jobs, outcome)) {
+            // No sync thread: flush here, the slow way, rather than answer without it.
+            let outcome = outcome.and_then(|all| {
+                conn.execute_batch("PRAGMA wal_checkpoint(FULL)")?;
+                Ok(all)
+            });
+            reply_all(jobs, outcome);
+        }
+    }
+}
+
+/// Makes committed groups durable, then answers their callers.
+///
+/// Every group in hand was committed (its frames written to the WAL) before this flush starts,
+/// so one `fdatasync` of the WAL makes all of them durable; SQLite's recovery replays the WAL
+/// up to the last intact commit, so what a caller was told about survives a power cut, as with
+/// `synchronous=FULL`. A failed flush answers every group of the round with an error: the
+/// callers retry, and the replay protection answers what did reach the disk as duplicate.
+fn sync_thread(
+    wal: &Path,
+    db_file: &Path,
+    commits: std::sync::mpsc::Receiver<Committed>,
+    synced: std::sync::mpsc::SyncSender<()>,
+) {
+    while let Ok(first) = commits.recv() {
+        let mut round = vec![first];
+        round.extend(commits.try_iter());
+        let flushed = if round.iter().any(|(_, o)| o.is_ok()) {
+            flush(wal, db_file)
+        } else {
+            Ok(())
+        };
+        for (jobs, outcome) in round {
+            let outcome = match &flushed {
+                Ok(()) => outcome,
+                Err(e) => outcome.and(Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+                    "could not flush the write-ahead log: {e}"
+                ))))),
+            };
+            reply_all(jobs, outcome);
+        }
+        // Full means a checkpoint is already due; it will see these commits too.
+        let _ = synced.try_send(());
+    }
+}
+
+/// Flushes the WAL (opened afresh, so a WAL that SQLite replaced is never missed). Without a
+/// WAL everything was checkpointed into the database file, which is flushed instead.
+fn flush(wal: &Path, db_file: &Path) -> std::io::Result<()> {
+    match std::fs::File::open(wal) {
+        Ok(f) => f.sync_data(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::File::open(db_file)?.sync_data()
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Least time between two checkpoints.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(1000);
+
+/// Checkpoints the WAL after commits, at most every [`CHECKPOINT_EVERY`]. PASSIVE: it never
+/// blocks the writer or readers, and copies what it can; the writer restarts the WAL from its
+/// beginning once everything in it has been copied. Ends with the sync thread.
+fn checkpoint_thread(conn: Connection, syncs: std::sync::mpsc::Receiver<()>) {
+    while syncs.recv().is_ok() {
+        let started = Instant::now();
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed; retrying after the next commit");
+        }
+        std::thread::sleep(CHECKPOINT_EVERY.saturating_sub(started.elapsed()));
+    }
+    let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+}
+
+fn apply_group(conn: &Connection, memo: &mut Memo, jobs: &[Job]) -> GroupOutcome {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    memo.agents.clear();
+    let applied = run_ready(apply_jobs(&mut SqliteTx { conn, memo }, jobs));
+    let committed = applied.and_then(|all| {
+        conn.execute_batch("COMMIT")?;
+        Ok(all)
+    });
+    if committed.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    committed
+}
+
+/// Runs a future whose every await is already complete (the [`SqliteTx`] methods do their
+/// work synchronously), on this thread.
+fn run_ready<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        // Not reached with SqliteTx; polling again is still correct for any future that
+        // makes progress without a wake-up.
+        std::thread::yield_now();
+    }
+}
+
+/// What the writer remembers of rows it read.
+#[derive(Default)]
+struct Memo {
+    /// Tenants and certificates are never updated or deleted once written, so what was read
+    /// stays true for the writer's lifetime (a row not found is not remembered).
+    tenants: HashMap<i64, TenantRow>,
+    certificates: HashMap<String, String>,
+    /// Agents as of the open transaction (revocation and high-water marks change): cleared at
+    /// every transaction, kept up to date by this transaction's own writes.
+    agents: HashMap<String, AgentRow>,
+}
+
+/// [`IngestTx`] on the writer's connection, inside its open transaction.
+struct SqliteTx<'c> {
+    conn: &'c Connection,
+    memo: &'c mut Memo,
+}
+
+impl IngestTx for SqliteTx<'_> {
+    async fn agents(&mut self, ids: &[&str]) -> Result<Vec<AgentRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, tenant_id, revoked_at IS NOT NULL, high_water_seq FROM agents WHERE id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(a) = self.memo.agents.get(*id) {
+                out.push(a.clone());
+                continue;
+            }
+            if let Some(a) = st
+                .query_row([id], |r| {
+                    Ok(AgentRow {
+                        id: r.get(0)?,
+                        tenant_id: r.get(1)?,
+                        revoked: r.get(2)?,
+                        high_water_seq: r.get(3)?,
+                    })
+                })
+                .optional()?
+            {
+                self.memo.agents.insert(a.id.clone(), a.clone());
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn tenants(&mut self, ids: &[i64]) -> Result<Vec<TenantRow>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT id, slug, kind FROM tenants WHERE id = ?1")?;
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(t) = self.memo.tenants.get(&id) {
+                out.push(t.clone());
+                continue;
+            }
+            if let Some(t) = st
+                .query_row([id], |r| {
+                    Ok(TenantRow {
+                        id: r.get(0)?,
+                        slug: r.get(1)?,
+                        kind: r.get(2)?,
+                    })
+                })
+                .optional()?
+            {
+                self.memo.tenants.insert(id, t.clone());
+                out.push(t);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn certificate_owners(&mut self, serials: &[&str]) -> Result<Vec<(String, String)>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT serial, agent_id FROM certificates WHERE serial = ?1")?;
+        let mut out = Vec::with_capacity(serials.len());
+        for s in serials {
+            if let Some(owner) = self.memo.certificates.get(*s) {
+                out.push((s.to_string(), owner.clone()));
+                continue;
+            }
+            if let Some((serial, owner)) = st
+                .query_row([s], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?
+            {
+                self.memo.certificates.insert(serial.clone(), owner.clone());
+                out.push((serial, owner));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn current_items(
+        &mut self,
+        tenant_id: i64,
+        external_ids: &[&str],
+    ) -> Result<HashMap<String, CurrentItem>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, version, content_hash, state FROM items \
+             WHERE tenant_id = ?1 AND external_id = ?2",
+        )?;
+        let mut out = HashMap::with_capacity(external_ids.len());
+        for ext in external_ids {
+            if let Some(c) = st
+                .query_row(params![tenant_id, ext], |r| {
+                    Ok(CurrentItem {
+                        id: r.get(0)?,
+                        version: r.get(1)?,
+                        content_hash: r.get(2)?,
+                        state: r.get(3)?,
+                    })
+                })
+                .optional()?
+            {
+                out.insert(ext.to_string(), c);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn insert_items(&mut self, rows: &[ItemRow<'_>]) -> Result<Vec<i64>> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO items (tenant_id, external_id, version, content_hash, category, \
+             language, title, summary, author, source, source_url, published_at, tags, \
+             translation_id, record, state, province_review, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+             ?17, ?18)",
+        )?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for r in rows {
+            let it = r.item;
+            st.execute(params![
+                r.tenant_id,
+                it.id,
+                r.version,
+                it.content_hash,
+                it.category,
+                it.language,
+                it.title,
+                it.summary,
+                it.author,
+                it.source,
+                it.source_url,
+                it.published_at_ms,
+                r.tags,
+                it.translation_id,
+                r.record,
+                r.state,
+                r.review,
+                r.updated_at,
+            ])?;
+            ids.push(self.conn.last_insert_rowid());
+        }
+        Ok(ids)
+    }
+
+    async fn update_item(&mut self, id: i64, r: &ItemRow<'_>) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "UPDATE items SET version = ?2, content_hash = ?3, category = ?4, language = ?5, \
+             title = ?6, summary = ?7, author = ?8, source = ?9, source_url = ?10, \
+             published_at = ?11, tags = ?12, translation_id = ?13, record = ?14, \
+             state = ?15, province_review = ?16, updated_at = ?17 \
+             WHERE id = ?1",
+        )?;
+        let it = r.item;
+        st.execute(params![
+            id,
+            r.version,
+            it.content_hash,
+            it.category,
+            it.language,
+            it.title,
+            it.summary,
+            it.author,
+            it.source,
+            it.source_url,
+            it.published_at_ms,
+            r.tags,
+            it.translation_id,
+            r.record,
+            r.state,
+            r.review,
+            r.updated_at,
+        ])?;
+        Ok(())
+    }
+
+    async fn set_item_state(&mut self, id: i64, state: &'static str, now: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE items SET state = ?2, updated_at = ?3 WHERE id = ?1")?
+            .execute(params![id, state, now])?;
+        Ok(())
+    }
+
+    async fn insert_versions(&mut self, rows: &[VersionRow<'_>]) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO item_versions (item_id, version, content_hash, category, language, \
+             title, summary, author, source, source_url, published_at, tags, body_markdown, \
+             body_html, translation_id, record, notes, agent_id, agent_seq, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
+             ?17, ?18, ?19, ?20)",
+        )?;
+        for r in rows {
+            let it = r.item;
+            st.execute(params![
+                r.item_id,
+                r.version,
+                it.content_hash,
+                it.category,
+                it.language,
+                it.title,
+                it.summary,
+                it.author,
+                it.source,
+                it.source_url,
+                it.published_at_ms,
+                r.tags,
+                it.body_markdown,
+                it.body_html,
+                it.translation_id,
+                r.record,
+                r.notes,
+                r.agent_id,
+                r.agent_seq,
+                r.created_at,
+            ])?;
+        }
+        Ok(())
+    }
+
+    async fn insert_feed(&mut self, rows: &[FeedRow<'_>]) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO change_feed (tenant_id, item_id, external_id, version, kind, at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for r in rows {
+            st.execute(params![
+                r.tenant_id,
+                r.item_id,
+                r.external_id,
+                r.version,
+                r.kind,
+                r.at
+            ])?;
+        }
+        Ok(())
+    }
+
+    async fn insert_audit(&mut self, rows: &[AuditRow<'_>]) -> Result<()> {
+        let mut st = self.conn.prepare_cached(
+            "INSERT INTO audit_log (at, actor, action, tenant_id, subject, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for r in rows {
+            st.execute(params![
+                r.at,
+                r.actor(),
+                r.action,
+                r.tenant_id,
+                r.subject,
+                r.detail()
+            ])?;
+        }
+        Ok(())
+    }
+
+    async fn set_high_waters(&mut self, marks: &[(&str, i64)]) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached("UPDATE agents SET high_water_seq = ?2 WHERE id = ?1")?;
+        for (id, seq) in marks {
+            st.execute(params![id, seq])?;
+            if let Some(a) = self.memo.agents.get_mut(*id) {
+                a.high_water_seq = *seq;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{flush, path_of_url};
+
+    #[test]
+    fn flush_syncs_the_wal_or_else_the_database_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, wal) = (dir.path().join("hub.db"), dir.path().join("hub.db-wal"));
+        std::fs::write(&db, b"db").unwrap();
+        // No WAL (everything checkpointed): the database file is flushed instead.
+        flush(&wal, &db).unwrap();
+        std::fs::write(&wal, b"wal").unwrap();
+        flush(&wal, &db).unwrap();
+        // Neither file: an error, so no caller is told its data is on disk.
+        let gone = dir.path().join("gone.db");
+        assert!(flush(&dir.path().join("gone.db-wal"), &gone).is_err());
+    }
+
+    #[test]
+    fn database_path_from_url() {
+        assert_eq!(
+            path_of_url("sqlite:///var/lib/portal/hub.db?mode=rwc"),
+            Some("/var/lib/portal/hub.db")
+        );
+        assert_eq!(path_of_url("sqlite://data/hub.db"), Some("data/hub.db"));
+        assert_eq!(path_of_url("sqlite:hub.db"), Some("hub.db"));
+        assert_eq!(path_of_url("sqlite::memory:"), None);
+        assert_eq!(path_of_url("postgres://localhost/hub"), None);
+    }
+}
