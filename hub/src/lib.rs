@@ -76,6 +76,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         media_uploads: Default::default(),
         registry: std::sync::RwLock::new(Arc::new(registry)),
         tenant_kinds: Default::default(),
+        peer_certs: state::peer_cert_cache(),
         store,
         ca,
         config,

@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use portal_hub::{HubConfig, init, ops};
 
+// Request handling allocates and frees many small buffers on several threads (runtime, writer,
+// sync); mimalloc does that with less contention and fewer page faults than glibc's malloc.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "portal-hub",

@@ -58,6 +58,18 @@ pub struct HubStateInner {
     /// Tenant kinds by slug (a tenant's kind never changes), so the category rules need no
     /// query per call.
     pub tenant_kinds: std::sync::RwLock<std::collections::HashMap<String, portal_core::TenantKind>>,
+    /// What verified client certificates say, by their DER bytes: parsing X.509 on every call
+    /// would cost more than the rest of authentication. Only parsing is cached; whether the
+    /// agent may still call is asked of the store on every call.
+    pub peer_certs: moka::sync::Cache<Vec<u8>, portal_pki::PeerCertificate>,
+}
+
+/// Entries of [`HubStateInner::peer_certs`]: one per connected agent.
+pub fn peer_cert_cache() -> moka::sync::Cache<Vec<u8>, portal_pki::PeerCertificate> {
+    moka::sync::Cache::builder()
+        .max_capacity(50_000)
+        .time_to_idle(std::time::Duration::from_secs(3600))
+        .build()
 }
 
 impl HubStateInner {

@@ -45,8 +45,16 @@ pub fn verified_peer<T>(state: &HubState, req: &Request<T>) -> Result<PeerCertif
         .first()
         .ok_or_else(|| Status::unauthenticated("a client certificate is required"))?;
     // rustls has verified the chain to the hub CA; here we read what the hub wrote into it.
-    let peer = portal_pki::peer_certificate_from_der(leaf.as_ref())
-        .map_err(|e| Status::unauthenticated(e.to_string()))?;
+    let der: &[u8] = leaf.as_ref();
+    let peer = match state.peer_certs.get(der) {
+        Some(p) => p,
+        None => {
+            let p = portal_pki::peer_certificate_from_der(der)
+                .map_err(|e| Status::unauthenticated(e.to_string()))?;
+            state.peer_certs.insert(der.to_vec(), p.clone());
+            p
+        }
+    };
     if peer.identity.domain != state.config.domain {
         return Err(Status::permission_denied(
             "certificate belongs to another province domain",
