@@ -266,7 +266,7 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
         extra.push_str(&format!("database_url = {url:?}\n"));
         "PostgreSQL (synchronous_commit on)"
     } else {
-        "SQLite WAL synchronous=FULL"
+        "SQLite WAL, WAL fdatasync before every answer (durability of synchronous=FULL)"
     };
     let opts = portal_hub::init::InitOptions {
         data_dir: data.clone(),
