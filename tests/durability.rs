@@ -173,3 +173,98 @@ async fn agent_killed_with_sigkill_while_publishing_loses_and_duplicates_nothing
     assert_each_once(&hub, "giongtrom", n).await;
     agent.stop();
 }
+
+/// The hub process is killed with SIGKILL while agents publish one item per call: every item
+/// it acknowledged is stored after a restart, once, and nothing else but the calls in flight.
+#[tokio::test]
+async fn hub_killed_with_sigkill_keeps_every_acknowledged_item() {
+    use portal_proto::v1::{PublishEntry, PublishRequest};
+    use portal_testkit::{agent_client, news_item};
+
+    let mut hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("giongtrom", "UBND huyện Giồng Trôm")
+        .await
+        .unwrap();
+    let mut agents = Vec::new();
+    for _ in 0..4 {
+        agents.push(AgentProcess::enroll(&hub, "giongtrom").await.unwrap());
+    }
+    // The same data dir and ports, served by a real `portal-hub` process this time.
+    hub.stop().await;
+    let (grpc, http) = (hub.config.grpc_listen, hub.config.http_listen);
+    let mut process = std::process::Command::new(portal_testkit::bin("portal-hub"))
+        .arg("--data-dir")
+        .arg(hub.dir.path().join("hub"))
+        .arg("serve")
+        .env("PORTAL_HUB_GRPC_LISTEN", grpc.to_string())
+        .env("PORTAL_HUB_HTTP_LISTEN", http.to_string())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for("the hub process", T, || async {
+        Ok(tokio::net::TcpStream::connect(grpc).await.ok().map(|_| ()))
+    })
+    .await
+    .unwrap();
+
+    let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let mut publishers = Vec::new();
+    for (k, agent) in agents.iter().enumerate() {
+        let mut client = agent_client(agent).await.unwrap();
+        let acked = acked.clone();
+        publishers.push(tokio::spawn(async move {
+            for seq in 1u64.. {
+                let id = format!("gt-{k}-{seq}");
+                let req = PublishRequest {
+                    entries: vec![PublishEntry {
+                        seq,
+                        item: Some(news_item(&id, &format!("Tin {seq}"), "Nội dung tin.")),
+                    }],
+                };
+                // The first error is the hub going away.
+                let Ok(resp) = client.publish(req).await else {
+                    return;
+                };
+                let r = &resp.into_inner().results[0];
+                assert_eq!(r.outcome(), portal_proto::v1::Outcome::Accepted, "{r:?}");
+                acked.lock().unwrap().push(id);
+            }
+        }));
+    }
+    wait_for("200 acknowledged items", T, || async {
+        Ok((acked.lock().unwrap().len() >= 200).then_some(()))
+    })
+    .await
+    .unwrap();
+    process.kill().unwrap(); // SIGKILL
+    process.wait().unwrap();
+    for p in publishers {
+        p.await.unwrap();
+    }
+
+    hub.start_again().await.unwrap();
+    let acked = acked.lock().unwrap().clone();
+    let t = hub
+        .store()
+        .tenant_by_slug("giongtrom")
+        .await
+        .unwrap()
+        .unwrap();
+    for id in &acked {
+        let versions = hub.store().item_versions(&t, id).await.unwrap();
+        assert_eq!(
+            versions.len(),
+            1,
+            "acknowledged item {id} has {} versions",
+            versions.len()
+        );
+    }
+    // Besides the acknowledged items, at most the calls in flight (one per agent).
+    let stored = hub.version_count("giongtrom").await.unwrap();
+    assert!(
+        (acked.len() as u64..=acked.len() as u64 + 4).contains(&stored),
+        "{stored} stored, {} acknowledged",
+        acked.len()
+    );
+}
