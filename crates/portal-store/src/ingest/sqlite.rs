@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use tokio::sync::mpsc;
 
 use super::tx::{
@@ -128,7 +128,7 @@ fn writer_thread(
         if let Err(std::sync::mpsc::SendError((jobs, outcome))) = committed.send((jobs, outcome)) {
             // No sync thread: flush here, the slow way, rather than answer without it.
             let outcome = outcome.and_then(|all| {
-                conn.execute_batch("PRAGMA wal_checkpoint(FULL)")?;
+                conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))?;
                 Ok(all)
             });
             reply_all(jobs, outcome);
@@ -227,6 +227,31 @@ fn run_ready<F: Future>(f: F) -> F::Output {
         // makes progress without a wake-up.
         std::thread::yield_now();
     }
+}
+
+/// The columns of an item row, in the order of the item statements' parameters.
+fn item_params<'r>(r: &'r ItemRow<'_>) -> [&'r dyn ToSql; 18] {
+    let it = r.item;
+    [
+        &r.tenant_id,
+        &it.id,
+        &r.version,
+        &it.content_hash,
+        &it.category,
+        &it.language,
+        &it.title,
+        &it.summary,
+        &it.author,
+        &it.source,
+        &it.source_url,
+        &it.published_at_ms,
+        &r.tags,
+        &it.translation_id,
+        &r.record,
+        &r.state,
+        &r.review,
+        &r.updated_at,
+    ]
 }
 
 /// What the writer remembers of rows it read.
@@ -367,60 +392,24 @@ impl IngestTx for SqliteTx<'_> {
         )?;
         let mut ids = Vec::with_capacity(rows.len());
         for r in rows {
-            let it = r.item;
-            st.execute(params![
-                r.tenant_id,
-                it.id,
-                r.version,
-                it.content_hash,
-                it.category,
-                it.language,
-                it.title,
-                it.summary,
-                it.author,
-                it.source,
-                it.source_url,
-                it.published_at_ms,
-                r.tags,
-                it.translation_id,
-                r.record,
-                r.state,
-                r.review,
-                r.updated_at,
-            ])?;
+            st.execute(item_params(r).as_slice())?;
             ids.push(self.conn.last_insert_rowid());
         }
         Ok(ids)
     }
 
     async fn update_item(&mut self, id: i64, r: &ItemRow<'_>) -> Result<()> {
+        // The same parameters as the insert; tenant and external id do not change.
         let mut st = self.conn.prepare_cached(
-            "UPDATE items SET version = ?2, content_hash = ?3, category = ?4, language = ?5, \
-             title = ?6, summary = ?7, author = ?8, source = ?9, source_url = ?10, \
-             published_at = ?11, tags = ?12, translation_id = ?13, record = ?14, \
-             state = ?15, province_review = ?16, updated_at = ?17 \
-             WHERE id = ?1",
+            "UPDATE items SET version = ?3, content_hash = ?4, category = ?5, language = ?6, \
+             title = ?7, summary = ?8, author = ?9, source = ?10, source_url = ?11, \
+             published_at = ?12, tags = ?13, translation_id = ?14, record = ?15, \
+             state = ?16, province_review = ?17, updated_at = ?18 \
+             WHERE id = ?19 AND tenant_id = ?1 AND external_id = ?2",
         )?;
-        let it = r.item;
-        st.execute(params![
-            id,
-            r.version,
-            it.content_hash,
-            it.category,
-            it.language,
-            it.title,
-            it.summary,
-            it.author,
-            it.source,
-            it.source_url,
-            it.published_at_ms,
-            r.tags,
-            it.translation_id,
-            r.record,
-            r.state,
-            r.review,
-            r.updated_at,
-        ])?;
+        let mut params: Vec<&dyn ToSql> = item_params(r).to_vec();
+        params.push(&id);
+        st.execute(params.as_slice())?;
         Ok(())
     }
 
