@@ -124,7 +124,7 @@ impl Job {
     }
 }
 
-/// Authorises claimed callers with three queries for the whole group: their agents, those
+/// Authorises claimed callers with three lookups for the whole group: their agents, those
 /// agents' tenants, and the certificates they present. One verdict per claim, in order.
 async fn authorise_claims<T: IngestTx>(
     tx: &mut T,

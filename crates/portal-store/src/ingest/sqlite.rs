@@ -1,5 +1,7 @@
 //! The SQLite writer: one OS thread that owns its own connection and applies groups of
-//! publish and withdraw calls, one transaction (and one fsync) per group.
+//! publish and withdraw calls, one transaction per group; a sync thread flushes the WAL once
+//! for every group committed meanwhile before their callers are answered, and a checkpoint
+//! thread copies the WAL into the database file off the commit path.
 //!
 //! Why not the sea-orm pool: through sqlx every statement is handed to a connection thread and
 //! its result handed back, two context switches per statement, and the bulk statements of a
