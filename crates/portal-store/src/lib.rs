@@ -72,6 +72,13 @@ impl Store {
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
                     .create_if_missing(true)
+                    // Whichever connection commits past this WAL size checkpoints; the ingest
+                    // writer does nearly all the writing, so it is nearly always that one (see
+                    // `ingest::sqlite`), and the others need not copy the WAL more often.
+                    .pragma(
+                        "wal_autocheckpoint",
+                        ingest::sqlite::CHECKPOINT_PAGES.to_string(),
+                    )
             });
         } else {
             opts.max_connections(16).min_connections(1);

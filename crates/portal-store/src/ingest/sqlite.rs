@@ -166,7 +166,7 @@ fn flush(wal: &Path, db_file: &Path) -> std::io::Result<()> {
 /// recovery after a crash; at 10k items/s this is a checkpoint every two or three seconds.
 /// (When the WAL restarts, a file that grew beyond twice that, because a long read held the
 /// checkpoint back, is truncated, so it does not keep its disk space for ever.)
-const CHECKPOINT_PAGES: i64 = 16_384;
+pub(crate) const CHECKPOINT_PAGES: i64 = 16_384;
 
 /// The writer connection's settings.
 fn configure_writer(conn: &Connection, checkpoint_pages: i64) -> rusqlite::Result<()> {
