@@ -65,9 +65,9 @@ pub struct NormalizedItem {
     pub published_at_ms: i64,
     pub summary: Option<String>,
     pub tags: Vec<String>,
+    /// The body as sent, normalised. Pages show it through `render::markdown_to_safe_html` when
+    /// they are built, so no HTML is stored and a sanitiser fix reaches every version.
     pub body_markdown: String,
-    /// Sanitised HTML rendered from `body_markdown`.
-    pub body_html: String,
     /// SHA-256 (hex) of the normalised content: equal content, equal hash.
     pub content_hash: String,
     /// Uploaded media the body refers to (`media:<sha256>`); they must exist on the hub.
@@ -385,7 +385,6 @@ impl ItemDraft {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let body_html = crate::render::markdown_to_safe_html(&body_markdown);
         let mut item = NormalizedItem {
             id: self.id.clone(),
             title,
@@ -398,7 +397,6 @@ impl ItemDraft {
             summary,
             tags,
             body_markdown,
-            body_html,
             content_hash: String::new(),
             media,
             translation_id,
@@ -475,7 +473,7 @@ mod tests {
     fn a_good_item_is_normalised_and_hashed() {
         let item = good().validate(1_800_000_000_000).unwrap();
         assert_eq!(item.tags, vec!["đầu tư".to_string()]);
-        assert!(item.body_html.contains("<strong>chính</strong>"));
+        assert_eq!(item.body_markdown, "Nội dung **chính**.");
         assert_eq!(item.content_hash.len(), 64);
         let again = good().validate(1_800_000_000_000).unwrap();
         assert_eq!(item.content_hash, again.content_hash);

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003RecordsTranslations),
             Box::new(M0004CategoryRegistry),
             Box::new(M0005BodyOnce),
+            Box::new(M0006BodyHtmlDerived),
         ]
     }
 }
@@ -373,6 +374,60 @@ impl MigrationTrait for M0005BodyOnce {
              WHERE v.item_id = items.id AND v.version = items.version)",
         )
         .await?;
+        Ok(())
+    }
+}
+
+/// Versions keep the body as sent (normalised Markdown) and no rendered copy: pages render and
+/// sanitise it when they are built (and cache the result), so a version row is about a third
+/// smaller, ingest no longer renders, and a sanitiser fix reaches every stored version.
+struct M0006BodyHtmlDerived;
+
+impl MigrationName for M0006BodyHtmlDerived {
+    fn name(&self) -> &str {
+        "m0006_body_html_derived"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0006BodyHtmlDerived {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.get_connection()
+            .execute_unprepared("ALTER TABLE item_versions DROP COLUMN body_html")
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Earlier code reads the stored HTML: render it again, version by version.
+        let c = m.get_connection();
+        c.execute_unprepared(
+            "ALTER TABLE item_versions ADD COLUMN body_html TEXT NOT NULL DEFAULT ''",
+        )
+        .await?;
+        let rows = c
+            .query_all(
+                &Query::select()
+                    .columns([Alias::new("id"), Alias::new("body_markdown")])
+                    .from(Alias::new("item_versions"))
+                    .to_owned(),
+            )
+            .await?;
+        for row in rows {
+            let id: i64 = row.try_get("", "id")?;
+            let markdown: String = row.try_get("", "body_markdown")?;
+            c.execute(
+                &Query::update()
+                    .table(Alias::new("item_versions"))
+                    .value(
+                        Alias::new("body_html"),
+                        portal_core::render::markdown_to_safe_html(&markdown),
+                    )
+                    .and_where(Expr::col(Alias::new("id")).eq(id))
+                    .to_owned(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

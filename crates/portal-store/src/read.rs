@@ -138,14 +138,16 @@ impl Store {
         };
         let body: Option<String> = item_version::Entity::find()
             .select_only()
-            .column(item_version::Column::BodyHtml)
+            .column(item_version::Column::BodyMarkdown)
             .filter(item_version::Column::ItemId.eq(m.id))
             .filter(item_version::Column::Version.eq(m.version))
             .into_tuple()
             .one(&self.db)
             .await?;
         let mut v = view(m, tenant);
-        v.body_html = body.unwrap_or_default();
+        // Rendered and sanitised here, from the version's Markdown; the page cache keeps the
+        // result, so this runs once per item and change.
+        v.body_html = portal_core::render::markdown_to_safe_html(&body.unwrap_or_default());
         Ok(Some(v))
     }
 

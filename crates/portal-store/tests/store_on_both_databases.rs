@@ -425,3 +425,72 @@ async fn sqlite_claims_are_authorised_in_the_writer() {
 async fn postgres_claims_are_authorised_in_the_writer() {
     claims_are_authorised_in_the_writer(postgres().await).await;
 }
+
+/// Versions keep Markdown only (m0006); pages render it. Rolling m0006 back gives earlier code
+/// the rendered, sanitised HTML it reads; rolling forward again drops it.
+async fn bodies_are_rendered_on_read_and_restored_on_rollback(store: Store) {
+    use sea_orm::{ConnectionTrait, Statement};
+    use sea_orm_migration::MigratorTrait;
+    let auth = enrolled(&store, "sxd").await;
+    let tenant = store.tenant_by_slug("sxd").await.unwrap().unwrap();
+    let mut d = draft("quy-hoach", "Quy hoạch");
+    d.body_markdown = "Nội dung **chính**.\n\n<script>alert(1)</script>".into();
+    let r = store
+        .publish(&auth, vec![entry(1, d)], ProvinceReview::Approved, NOW)
+        .await
+        .unwrap();
+    assert_eq!(r[0].outcome, Outcome::Accepted);
+    let shown = store
+        .published_item(&tenant, "quy-hoach")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        shown.body_html.contains("<strong>chính</strong>"),
+        "{}",
+        shown.body_html
+    );
+    assert!(!shown.body_html.contains("<script"), "{}", shown.body_html);
+
+    let db = store.connection();
+    portal_store::migration::Migrator::down(db, Some(1))
+        .await
+        .unwrap();
+    let stored = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT body_html FROM item_versions",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let html: String = stored.try_get("", "body_html").unwrap();
+    assert_eq!(html, shown.body_html);
+    portal_store::migration::Migrator::up(db, None)
+        .await
+        .unwrap();
+    let gone = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT body_html FROM item_versions",
+        ))
+        .await;
+    assert!(gone.is_err(), "body_html is still stored after m0006");
+    let again = store
+        .published_item(&tenant, "quy-hoach")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.body_html, shown.body_html);
+}
+
+#[tokio::test]
+async fn sqlite_bodies_are_rendered_on_read_and_restored_on_rollback() {
+    let (store, _dir) = sqlite().await;
+    bodies_are_rendered_on_read_and_restored_on_rollback(store).await;
+}
+
+#[tokio::test]
+async fn postgres_bodies_are_rendered_on_read_and_restored_on_rollback() {
+    bodies_are_rendered_on_read_and_restored_on_rollback(postgres().await).await;
+}

@@ -26,8 +26,6 @@ pub struct Model {
     pub notes: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub body_markdown: String,
-    #[sea_orm(column_type = "Text")]
-    pub body_html: String,
     pub agent_id: String,
     pub agent_seq: i64,
     pub created_at: i64,

@@ -413,9 +413,9 @@ impl IngestTx for SqliteTx<'_> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO item_versions (item_id, version, content_hash, category, language, \
              title, summary, author, source, source_url, published_at, tags, body_markdown, \
-             body_html, translation_id, record, notes, agent_id, agent_seq, created_at) \
+             translation_id, record, notes, agent_id, agent_seq, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18, ?19, ?20)",
+             ?17, ?18, ?19)",
         )?;
         for r in rows {
             let it = r.item;
@@ -433,7 +433,6 @@ impl IngestTx for SqliteTx<'_> {
                 it.published_at_ms,
                 r.tags,
                 it.body_markdown,
-                it.body_html,
                 it.translation_id,
                 r.record,
                 r.notes,

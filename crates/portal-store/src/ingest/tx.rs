@@ -285,7 +285,6 @@ impl IngestTx for SeaTx<'_> {
                     published_at: Set(it.published_at_ms),
                     tags: Set(r.tags.to_string()),
                     body_markdown: Set(it.body_markdown.clone()),
-                    body_html: Set(it.body_html.clone()),
                     translation_id: Set(it.translation_id.clone()),
                     record: Set(r.record.map(str::to_string)),
                     notes: Set(r.notes.clone()),
