@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 use super::tx::{
     AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, TenantRow, VersionRow,
 };
-use super::{GroupOutcome, Job, apply_jobs, reply_all, take_group};
+use super::{GROUP_MAX_ENTRIES, GroupOutcome, Job, apply_jobs, reply_all, take_group};
 use crate::{Result, StoreError};
 
 impl From<rusqlite::Error> for StoreError {
@@ -61,13 +61,15 @@ pub(crate) fn spawn_writer(
     let thread_err =
         |e: std::io::Error| StoreError::Db(sea_orm::DbErr::Custom(format!("thread: {e}")));
     let db_file = path.to_path_buf();
+    let flushing = Arc::new(Flushing::default());
+    let syncing = flushing.clone();
     std::thread::Builder::new()
         .name("portal-sync".into())
-        .spawn(move || sync_thread(&wal, &db_file, commits))
+        .spawn(move || sync_thread(&wal, &db_file, commits, &syncing))
         .map_err(thread_err)?;
     std::thread::Builder::new()
         .name("portal-writer".into())
-        .spawn(move || writer_thread(conn, write_lock, rx, committed))
+        .spawn(move || writer_thread(conn, write_lock, rx, committed, flushing))
         .map_err(thread_err)?;
     Ok(())
 }
@@ -93,24 +95,53 @@ fn lower_priority() {
 /// A group the writer has committed (or failed to), waiting for the sync thread.
 type Committed = (Vec<Job>, GroupOutcome);
 
-/// Applies groups one after another. A committed group goes to the sync thread and the writer
-/// goes on with the next group while the disk flushes, so the flush of one group overlaps the
-/// work of the next and many groups share one flush.
+/// Whether the sync thread holds a group it has not answered yet.
+#[derive(Default)]
+struct Flushing {
+    busy: std::sync::Mutex<bool>,
+    done: std::sync::Condvar,
+}
+
+impl Flushing {
+    fn set(&self, busy: bool) {
+        *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = busy;
+        if !busy {
+            self.done.notify_all();
+        }
+    }
+
+    /// Waits until the group being flushed has been answered (or `limit` passed, so that a
+    /// sync thread that is gone cannot hold the writer).
+    fn wait(&self, limit: Duration) {
+        let busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = self.done.wait_timeout_while(busy, limit, |b| *b);
+    }
+}
+
+/// Applies groups one after another, in step with the sync thread: while the disk flushes one
+/// group, the writer applies the calls waiting at that moment in a new transaction; it commits
+/// when the flush is over, after taking in every call that arrived meanwhile. A commit before
+/// then would only wait for the next flush anyway, and each commit writes the pages a group
+/// shares (table and index tails, agents) once more; so groups are as large as the flushes
+/// allow, and the flush of one overlaps the work of the next.
 fn writer_thread(
     conn: Connection,
     write_lock: Arc<tokio::sync::Mutex<()>>,
     mut rx: mpsc::Receiver<Job>,
     committed: std::sync::mpsc::Sender<Committed>,
+    flushing: Arc<Flushing>,
 ) {
     lower_priority();
     let mut memo = Memo::default();
     while let Some(first) = rx.blocking_recv() {
-        let jobs = take_group(first, &mut rx);
+        let mut jobs = take_group(first, &mut rx);
         let outcome = {
             let _w = write_lock.blocking_lock();
-            apply_group(&conn, &mut memo, &jobs)
+            apply_group(&conn, &mut memo, &mut jobs, &mut rx, &flushing)
         };
+        flushing.set(true);
         if let Err(std::sync::mpsc::SendError((jobs, outcome))) = committed.send((jobs, outcome)) {
+            flushing.set(false);
             // No sync thread: flush here, the slow way, rather than answer without it.
             let outcome = outcome.and_then(|all| {
                 conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))?;
@@ -128,7 +159,12 @@ fn writer_thread(
 /// up to the last intact commit, so what a caller was told about survives a power cut, as with
 /// `synchronous=FULL`. A failed flush answers every group of the round with an error: the
 /// callers retry, and the replay protection answers what did reach the disk as duplicate.
-fn sync_thread(wal: &Path, db_file: &Path, commits: std::sync::mpsc::Receiver<Committed>) {
+fn sync_thread(
+    wal: &Path,
+    db_file: &Path,
+    commits: std::sync::mpsc::Receiver<Committed>,
+    flushing: &Flushing,
+) {
     while let Ok(first) = commits.recv() {
         let mut round = vec![first];
         round.extend(commits.try_iter());
@@ -146,6 +182,7 @@ fn sync_thread(wal: &Path, db_file: &Path, commits: std::sync::mpsc::Receiver<Co
             };
             reply_all(jobs, outcome);
         }
+        flushing.set(false);
     }
 }
 
@@ -189,18 +226,38 @@ fn configure_writer(conn: &Connection, checkpoint_pages: i64) -> rusqlite::Resul
     Ok(())
 }
 
-fn apply_group(conn: &Connection, memo: &mut Memo, jobs: &[Job]) -> GroupOutcome {
+/// The longest the writer holds a transaction open for a flush to end.
+const FLUSH_WAIT_LIMIT: Duration = Duration::from_millis(100);
+
+/// One transaction: the calls in `jobs`, then, once the previous group's flush is over, every
+/// call that arrived meanwhile (appended to `jobs`; at most [`GROUP_MAX_ENTRIES`] entries).
+fn apply_group(
+    conn: &Connection,
+    memo: &mut Memo,
+    jobs: &mut Vec<Job>,
+    rx: &mut mpsc::Receiver<Job>,
+    flushing: &Flushing,
+) -> GroupOutcome {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     memo.agents.clear();
-    let applied = run_ready(apply_jobs(&mut SqliteTx { conn, memo }, jobs));
-    let committed = applied.and_then(|all| {
+    let applied = (|| {
+        let mut all = run_ready(apply_jobs(&mut SqliteTx { conn, memo }, jobs))?;
+        flushing.wait(FLUSH_WAIT_LIMIT);
+        let mut size: usize = jobs.iter().map(Job::size).sum();
+        while size < GROUP_MAX_ENTRIES {
+            let Ok(next) = rx.try_recv() else { break };
+            let more = take_group(next, rx);
+            size += more.iter().map(Job::size).sum::<usize>();
+            all.extend(run_ready(apply_jobs(&mut SqliteTx { conn, memo }, &more))?);
+            jobs.extend(more);
+        }
         conn.execute_batch("COMMIT")?;
         Ok(all)
-    });
-    if committed.is_err() && !conn.is_autocommit() {
+    })();
+    if applied.is_err() && !conn.is_autocommit() {
         let _ = conn.execute_batch("ROLLBACK");
     }
-    committed
+    applied
 }
 
 /// Runs a future whose every await is already complete (the [`SqliteTx`] methods do their
