@@ -241,9 +241,13 @@ impl Registry {
             }
         } else if def.kind == CategoryKind::Record || !record.is_empty() {
             let normalised = def.validate_record(&record)?;
+            // The hash covers the record: compute it again only if normalising changed it.
+            let changed = normalised != record;
             item.record = (!normalised.is_empty()).then_some(normalised);
+            if changed {
+                item.rehash();
+            }
         }
-        item.rehash();
         Ok(item)
     }
 

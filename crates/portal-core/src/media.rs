@@ -106,6 +106,11 @@ pub struct MediaRef {
 /// (WCAG 1.1.1); a `media:` reference that is not a SHA-256 is an error too.
 pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    // Every image is written `![`, every media link names `media:`: without either there is
+    // nothing to find, and most articles need no parse here.
+    if !markdown.contains("![") && !markdown.contains(MEDIA_SCHEME) {
+        return Ok(Vec::new());
+    }
     let mut refs = Vec::new();
     let mut errors = Vec::new();
     // (destination, alt text so far) of the image being read.
@@ -204,5 +209,14 @@ mod tests {
         assert!(errs[0].reason.contains("alt text"));
         let errs = media_refs("[x](media:not-a-hash)").unwrap_err();
         assert_eq!(errs[0].field, "body");
+        // Reference-style images and media links are found too; plain text has nothing.
+        let errs = media_refs("Xem ![][anh].\n\n[anh]: https://x/y.png").unwrap_err();
+        assert!(errs[0].reason.contains("alt text"));
+        let refs = media_refs(&format!("Tải [tệp][t].\n\n[t]: media:{sha}")).unwrap();
+        assert_eq!(refs.len(), 1);
+        assert_eq!(
+            media_refs("Văn bản **thường** với [liên kết](https://x/).").unwrap(),
+            []
+        );
     }
 }

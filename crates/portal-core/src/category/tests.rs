@@ -421,6 +421,46 @@ fn apply_checks_category_responsibility_and_record() {
         (Ok(a), Ok(b)) => assert_eq!(a.content_hash, b.content_hash),
         (a, b) => panic!("{a:?} {b:?}"),
     }
+    // Normalising the record (here an e-mail domain in capitals) changes the hash as it must:
+    // the result carries the hash of what it holds, the same as for the normal spelling.
+    let contact = |email: &str| {
+        item(
+            "official-contact",
+            &[
+                ("full_name", "Nguyễn Văn A"),
+                ("position", "Chánh Văn phòng"),
+                ("unit", "Sở Tài chính"),
+                ("phone", "0275 3822 123"),
+                ("email", email),
+            ],
+        )
+    };
+    let upper = contact("vanphong@STC.BenTre.gov.vn");
+    let from_upper = reg
+        .apply(upper.clone(), TenantKind::Department, "stc")
+        .unwrap();
+    assert_ne!(from_upper.content_hash, upper.content_hash);
+    let mut fresh = from_upper.clone();
+    fresh.rehash();
+    assert_eq!(from_upper.content_hash, fresh.content_hash);
+    let from_lower = reg
+        .apply(
+            contact("vanphong@stc.bentre.gov.vn"),
+            TenantKind::Department,
+            "stc",
+        )
+        .unwrap();
+    assert_eq!(from_lower.content_hash, from_upper.content_hash);
+    // Applied once more, a record already normal keeps its hash without recomputing it.
+    let twice = reg
+        .apply(from_lower.clone(), TenantKind::Department, "stc")
+        .unwrap();
+    assert_eq!(twice.content_hash, from_lower.content_hash);
+    let news = item("news", &[]);
+    let applied = reg
+        .apply(news.clone(), TenantKind::District, "chauthanh")
+        .unwrap();
+    assert_eq!(applied.content_hash, news.content_hash);
 }
 
 /// For every record category: its good record passes, and leaving out any one required field,
