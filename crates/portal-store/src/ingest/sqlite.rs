@@ -95,26 +95,31 @@ fn lower_priority() {
 /// A group the writer has committed (or failed to), waiting for the sync thread.
 type Committed = (Vec<Job>, GroupOutcome);
 
-/// Whether the sync thread holds a group it has not answered yet.
+/// How many committed groups the sync thread has not answered yet.
 #[derive(Default)]
 struct Flushing {
-    busy: std::sync::Mutex<bool>,
+    pending: std::sync::Mutex<usize>,
     done: std::sync::Condvar,
 }
 
 impl Flushing {
-    fn set(&self, busy: bool) {
-        *self.busy.lock().unwrap_or_else(|p| p.into_inner()) = busy;
-        if !busy {
+    fn add(&self, n: usize) {
+        *self.pending.lock().unwrap_or_else(|p| p.into_inner()) += n;
+    }
+
+    fn answered(&self, n: usize) {
+        let mut p = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        *p = p.saturating_sub(n);
+        if *p == 0 {
             self.done.notify_all();
         }
     }
 
-    /// Waits until the group being flushed has been answered (or `limit` passed, so that a
-    /// sync thread that is gone cannot hold the writer).
+    /// Waits until every committed group has been answered, or `limit` passed (so that a sync
+    /// thread that is gone cannot hold the writer for ever).
     fn wait(&self, limit: Duration) {
-        let busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
-        let _ = self.done.wait_timeout_while(busy, limit, |b| *b);
+        let pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = self.done.wait_timeout_while(pending, limit, |p| *p > 0);
     }
 }
 
@@ -139,9 +144,9 @@ fn writer_thread(
             let _w = write_lock.blocking_lock();
             apply_group(&conn, &mut memo, &mut jobs, &mut rx, &flushing)
         };
-        flushing.set(true);
+        flushing.add(1);
         if let Err(std::sync::mpsc::SendError((jobs, outcome))) = committed.send((jobs, outcome)) {
-            flushing.set(false);
+            flushing.answered(1);
             // No sync thread: flush here, the slow way, rather than answer without it.
             let outcome = outcome.and_then(|all| {
                 conn.query_row("PRAGMA wal_checkpoint(FULL)", [], |_| Ok(()))?;
@@ -168,6 +173,7 @@ fn sync_thread(
     while let Ok(first) = commits.recv() {
         let mut round = vec![first];
         round.extend(commits.try_iter());
+        let n_groups = round.len();
         let flushed = if round.iter().any(|(_, o)| o.is_ok()) {
             flush(wal, db_file)
         } else {
@@ -182,7 +188,7 @@ fn sync_thread(
             };
             reply_all(jobs, outcome);
         }
-        flushing.set(false);
+        flushing.answered(n_groups);
     }
 }
 
