@@ -199,12 +199,17 @@ pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
 /// The writer task on the sea-orm pool (PostgreSQL, in-memory SQLite): one transaction per
 /// group. A SQLite file has its own writer thread instead, see `sqlite`.
 pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
+    let mut known = tx::Known::default();
     while let Some(first) = rx.recv().await {
         let jobs = take_group(first, &mut rx);
         let outcome = async {
             let _w = store.write_guard().await;
             let txn = store.begin_write().await?;
-            let all = apply_jobs(&mut SeaTx(&txn), &jobs).await?;
+            let mut tx = SeaTx {
+                txn: &txn,
+                known: &mut known,
+            };
+            let all = apply_jobs(&mut tx, &jobs).await?;
             txn.commit().await?;
             Ok(all)
         }

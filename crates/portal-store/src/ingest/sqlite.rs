@@ -24,7 +24,7 @@ use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use tokio::sync::mpsc;
 
 use super::tx::{
-    AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, TenantRow, VersionRow,
+    AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, TenantRow, VersionRow,
 };
 use super::{GROUP_MAX_ENTRIES, GroupOutcome, Job, apply_jobs, reply_all, take_group};
 use crate::{Result, StoreError};
@@ -309,10 +309,8 @@ fn item_params<'r>(r: &'r ItemRow<'_>) -> [&'r dyn ToSql; 18] {
 /// What the writer remembers of rows it read.
 #[derive(Default)]
 struct Memo {
-    /// Tenants and certificates are never updated or deleted once written, so what was read
-    /// stays true for the writer's lifetime (a row not found is not remembered).
-    tenants: HashMap<i64, TenantRow>,
-    certificates: HashMap<String, String>,
+    /// Tenants and certificates, for the writer's lifetime.
+    known: Known,
     /// Agents as of the open transaction (revocation and high-water marks change): cleared at
     /// every transaction, kept up to date by this transaction's own writes.
     agents: HashMap<String, AgentRow>,
@@ -362,7 +360,7 @@ impl IngestTx for SqliteTx<'_> {
         ids.dedup();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(t) = self.memo.tenants.get(&id) {
+            if let Some(t) = self.memo.known.tenants.get(&id) {
                 out.push(t.clone());
                 continue;
             }
@@ -376,7 +374,7 @@ impl IngestTx for SqliteTx<'_> {
                 })
                 .optional()?
             {
-                self.memo.tenants.insert(id, t.clone());
+                self.memo.known.tenants.insert(id, t.clone());
                 out.push(t);
             }
         }
@@ -389,7 +387,7 @@ impl IngestTx for SqliteTx<'_> {
             .prepare_cached("SELECT serial, agent_id FROM certificates WHERE serial = ?1")?;
         let mut out = Vec::with_capacity(serials.len());
         for s in serials {
-            if let Some(owner) = self.memo.certificates.get(*s) {
+            if let Some(owner) = self.memo.known.certificates.get(*s) {
                 out.push((s.to_string(), owner.clone()));
                 continue;
             }
@@ -399,7 +397,10 @@ impl IngestTx for SqliteTx<'_> {
                 })
                 .optional()?
             {
-                self.memo.certificates.insert(serial.clone(), owner.clone());
+                self.memo
+                    .known
+                    .certificates
+                    .insert(serial.clone(), owner.clone());
                 out.push((serial, owner));
             }
         }

@@ -128,8 +128,20 @@ pub(crate) trait IngestTx {
     async fn set_high_waters(&mut self, marks: &[(&str, i64)]) -> Result<()>;
 }
 
-/// [`IngestTx`] on a sea-orm transaction.
-pub(crate) struct SeaTx<'t>(pub &'t DatabaseTransaction);
+/// Rows a writer may remember for its lifetime: tenants and certificates are never updated or
+/// deleted once written, so what was read stays true (a row not found is not remembered).
+/// Agents are not here: revocation and high-water marks change.
+#[derive(Default)]
+pub(crate) struct Known {
+    pub tenants: HashMap<i64, TenantRow>,
+    pub certificates: HashMap<String, String>,
+}
+
+/// [`IngestTx`] on a sea-orm transaction, with what its writer remembers.
+pub(crate) struct SeaTx<'t> {
+    pub txn: &'t DatabaseTransaction,
+    pub known: &'t mut Known,
+}
 
 fn item_model(r: &ItemRow<'_>) -> item::ActiveModel {
     let it = r.item;
@@ -159,10 +171,10 @@ fn item_model(r: &ItemRow<'_>) -> item::ActiveModel {
 impl IngestTx for SeaTx<'_> {
     async fn agents(&mut self, ids: &[&str]) -> Result<Vec<AgentRow>> {
         let mut q = agent::Entity::find().filter(agent::Column::Id.is_in(ids.iter().copied()));
-        if self.0.get_database_backend() == sea_orm::DbBackend::Postgres {
+        if self.txn.get_database_backend() == sea_orm::DbBackend::Postgres {
             q = q.lock_exclusive();
         }
-        Ok(q.all(self.0)
+        Ok(q.all(self.txn)
             .await?
             .into_iter()
             .map(|a| AgentRow {
@@ -175,26 +187,51 @@ impl IngestTx for SeaTx<'_> {
     }
 
     async fn tenants(&mut self, ids: &[i64]) -> Result<Vec<TenantRow>> {
-        Ok(tenant::Entity::find()
-            .filter(tenant::Column::Id.is_in(ids.iter().copied()))
-            .all(self.0)
-            .await?
-            .into_iter()
-            .map(|t| TenantRow {
-                id: t.id,
-                slug: t.slug,
-                kind: t.kind,
-            })
-            .collect())
+        let known = &mut self.known.tenants;
+        let missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains_key(id))
+            .collect();
+        if !missing.is_empty() {
+            for t in tenant::Entity::find()
+                .filter(tenant::Column::Id.is_in(missing))
+                .all(self.txn)
+                .await?
+            {
+                let row = TenantRow {
+                    id: t.id,
+                    slug: t.slug,
+                    kind: t.kind,
+                };
+                known.insert(row.id, row);
+            }
+        }
+        let mut out: Vec<TenantRow> = ids.iter().filter_map(|id| known.get(id).cloned()).collect();
+        out.sort_unstable_by_key(|t| t.id);
+        out.dedup_by_key(|t| t.id);
+        Ok(out)
     }
 
     async fn certificate_owners(&mut self, serials: &[&str]) -> Result<Vec<(String, String)>> {
-        Ok(certificate::Entity::find()
-            .filter(certificate::Column::Serial.is_in(serials.iter().copied()))
-            .all(self.0)
-            .await?
-            .into_iter()
-            .map(|c| (c.serial, c.agent_id))
+        let known = &mut self.known.certificates;
+        let missing: Vec<&str> = serials
+            .iter()
+            .copied()
+            .filter(|s| !known.contains_key(*s))
+            .collect();
+        if !missing.is_empty() {
+            for c in certificate::Entity::find()
+                .filter(certificate::Column::Serial.is_in(missing))
+                .all(self.txn)
+                .await?
+            {
+                known.insert(c.serial, c.agent_id);
+            }
+        }
+        Ok(serials
+            .iter()
+            .filter_map(|s| known.get(*s).map(|owner| (s.to_string(), owner.clone())))
             .collect())
     }
 
@@ -208,7 +245,7 @@ impl IngestTx for SeaTx<'_> {
             for m in item::Entity::find()
                 .filter(item::Column::TenantId.eq(tenant_id))
                 .filter(item::Column::ExternalId.is_in(chunk.iter().copied()))
-                .all(self.0)
+                .all(self.txn)
                 .await?
             {
                 map.insert(
@@ -229,7 +266,7 @@ impl IngestTx for SeaTx<'_> {
         let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(rows.len());
         for chunk in rows.chunks(100) {
             for m in item::Entity::insert_many(chunk.iter().map(item_model))
-                .exec_with_returning(self.0)
+                .exec_with_returning(self.txn)
                 .await?
             {
                 ids.insert((m.tenant_id, m.external_id), m.id);
@@ -252,7 +289,7 @@ impl IngestTx for SeaTx<'_> {
     async fn update_item(&mut self, id: i64, row: &ItemRow<'_>) -> Result<()> {
         let mut m = item_model(row);
         m.id = Set(id);
-        item::Entity::update(m).exec(self.0).await?;
+        item::Entity::update(m).exec(self.txn).await?;
         Ok(())
     }
 
@@ -261,7 +298,7 @@ impl IngestTx for SeaTx<'_> {
             .col_expr(item::Column::State, Expr::value(state))
             .col_expr(item::Column::UpdatedAt, Expr::value(now))
             .filter(item::Column::Id.eq(id))
-            .exec(self.0)
+            .exec(self.txn)
             .await?;
         Ok(())
     }
@@ -294,7 +331,7 @@ impl IngestTx for SeaTx<'_> {
                     ..Default::default()
                 }
             }))
-            .exec_without_returning(self.0)
+            .exec_without_returning(self.txn)
             .await?;
         }
         Ok(())
@@ -311,7 +348,7 @@ impl IngestTx for SeaTx<'_> {
                 at: Set(r.at),
                 ..Default::default()
             }))
-            .exec_without_returning(self.0)
+            .exec_without_returning(self.txn)
             .await?;
         }
         Ok(())
@@ -328,7 +365,7 @@ impl IngestTx for SeaTx<'_> {
                 detail: Set(r.detail()),
                 ..Default::default()
             }))
-            .exec_without_returning(self.0)
+            .exec_without_returning(self.txn)
             .await?;
         }
         Ok(())
@@ -350,7 +387,7 @@ impl IngestTx for SeaTx<'_> {
                 SimpleExpr::Case(Box::new(case)),
             )
             .filter(agent::Column::Id.is_in(marks.iter().map(|(id, _)| *id)))
-            .exec(self.0)
+            .exec(self.txn)
             .await?;
         Ok(())
     }
