@@ -494,3 +494,85 @@ async fn sqlite_bodies_are_rendered_on_read_and_restored_on_rollback() {
 async fn postgres_bodies_are_rendered_on_read_and_restored_on_rollback() {
     bodies_are_rendered_on_read_and_restored_on_rollback(postgres().await).await;
 }
+
+/// Two agents of one tenant write the same item as fast as they can. On PostgreSQL a group is
+/// built while the previous one commits, so their writes collide there; every call must still
+/// succeed, and the versions must be exactly 1..=n, one per accepted write, in order.
+async fn two_agents_racing_on_one_item(store: Store) {
+    let first = enrolled(&store, "sct").await;
+    store
+        .add_enrollment_token("sct", "hash-sct-2", NOW + 60_000, "operator:test", NOW)
+        .await
+        .unwrap();
+    store
+        .enroll_agent("hash-sct-2", "agent-sct-2", "test", NOW, |_| {
+            Ok((
+                "PEM".into(),
+                IssuedSerial {
+                    serial_hex: "serial-sct-2".into(),
+                    not_after: NOW + 1000,
+                },
+            ))
+        })
+        .await
+        .unwrap();
+    let second = store
+        .authorize_agent("agent-sct-2", "sct", "serial-sct-2")
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for (name, auth) in [("A", first), ("B", second)] {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut versions = Vec::new();
+            for i in 1..=40i64 {
+                let entries = vec![
+                    entry(2 * i - 1, draft("chung", &format!("{name} {i}"))),
+                    entry(
+                        2 * i,
+                        draft(&format!("rieng-{}-{i}", name.to_lowercase()), "Riêng"),
+                    ),
+                ];
+                let r = store
+                    .publish(&auth, entries, ProvinceReview::Approved, NOW)
+                    .await
+                    .unwrap_or_else(|e| panic!("{name} {i}: {e}"));
+                assert_eq!(r[0].outcome, Outcome::Accepted, "{r:?}");
+                assert_eq!((r[1].outcome, r[1].version), (Outcome::Accepted, 1));
+                versions.push((r[0].version, format!("{name} {i}")));
+            }
+            versions
+        }));
+    }
+    let mut accepted = Vec::new();
+    for t in tasks {
+        accepted.extend(t.await.unwrap());
+    }
+    accepted.sort();
+    let numbers: Vec<i32> = accepted.iter().map(|(v, _)| *v).collect();
+    assert_eq!(numbers, (1..=80).collect::<Vec<i32>>());
+    let tenant = store.tenant_by_slug("sct").await.unwrap().unwrap();
+    let stored = store.item_versions(&tenant, "chung").await.unwrap();
+    assert_eq!(stored.len(), 80);
+    for (v, (number, title)) in stored.iter().zip(&accepted) {
+        assert_eq!((v.version, &v.title), (*number, title));
+    }
+    let shown = store
+        .published_item(&tenant, "chung")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((shown.version, &shown.title), (80, &accepted[79].1));
+    assert_eq!(store.version_count(&tenant).await.unwrap(), 160);
+}
+
+#[tokio::test]
+async fn sqlite_two_agents_racing_on_one_item() {
+    let (store, _dir) = sqlite().await;
+    two_agents_racing_on_one_item(store).await;
+}
+
+#[tokio::test]
+async fn postgres_two_agents_racing_on_one_item() {
+    two_agents_racing_on_one_item(postgres().await).await;
+}
