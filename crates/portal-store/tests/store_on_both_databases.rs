@@ -45,23 +45,25 @@ async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
         .add_tenant(slug, "Sở Tài chính", "department", "operator:test", NOW)
         .await
         .unwrap();
+    another_agent(store, slug, "").await
+}
+
+/// Enrolls one more agent of an existing tenant (`agent-<slug><suffix>`).
+async fn another_agent(store: &Store, slug: &str, suffix: &str) -> portal_store::AgentAuth {
+    let token = format!("hash-{slug}{suffix}");
     store
-        .add_enrollment_token(
-            slug,
-            &format!("hash-{slug}"),
-            NOW + 60_000,
-            "operator:test",
-            NOW,
-        )
+        .add_enrollment_token(slug, &token, NOW + 60_000, "operator:test", NOW)
         .await
         .unwrap();
-    let agent_id = format!("agent-{slug}");
+    let agent_id = format!("agent-{slug}{suffix}");
+    let serial = format!("serial-{slug}{suffix}");
+    let issued = serial.clone();
     store
-        .enroll_agent(&format!("hash-{slug}"), &agent_id, "test", NOW, |_| {
+        .enroll_agent(&token, &agent_id, "test", NOW, move |_| {
             Ok((
                 "PEM".into(),
                 IssuedSerial {
-                    serial_hex: format!("serial-{slug}"),
+                    serial_hex: issued,
                     not_after: NOW + 1000,
                 },
             ))
@@ -69,7 +71,7 @@ async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
         .await
         .unwrap();
     store
-        .authorize_agent(&agent_id, slug, &format!("serial-{slug}"))
+        .authorize_agent(&agent_id, slug, &serial)
         .await
         .unwrap()
 }
@@ -500,26 +502,7 @@ async fn postgres_bodies_are_rendered_on_read_and_restored_on_rollback() {
 /// succeed, and the versions must be exactly 1..=n, one per accepted write, in order.
 async fn two_agents_racing_on_one_item(store: Store) {
     let first = enrolled(&store, "sct").await;
-    store
-        .add_enrollment_token("sct", "hash-sct-2", NOW + 60_000, "operator:test", NOW)
-        .await
-        .unwrap();
-    store
-        .enroll_agent("hash-sct-2", "agent-sct-2", "test", NOW, |_| {
-            Ok((
-                "PEM".into(),
-                IssuedSerial {
-                    serial_hex: "serial-sct-2".into(),
-                    not_after: NOW + 1000,
-                },
-            ))
-        })
-        .await
-        .unwrap();
-    let second = store
-        .authorize_agent("agent-sct-2", "sct", "serial-sct-2")
-        .await
-        .unwrap();
+    let second = another_agent(&store, "sct", "-2").await;
     let mut tasks = Vec::new();
     for (name, auth) in [("A", first), ("B", second)] {
         let store = store.clone();
