@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use portal_core::{FieldError, NormalizedItem, ProvinceReview};
 use tokio::sync::{mpsc, oneshot};
 
+pub(crate) mod pg;
 mod publish;
 pub(crate) mod sqlite;
 mod tx;
@@ -196,25 +197,81 @@ pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
     jobs
 }
 
-/// The writer task on the sea-orm pool (PostgreSQL, in-memory SQLite): one transaction per
-/// group. A SQLite file has its own writer thread instead, see `sqlite`.
+/// Starts the PostgreSQL writer: an OS thread with its own single-threaded runtime and its own
+/// connection (`opts`), running [`writer`] with `store`'s lock and pool for everything else.
+/// Like the SQLite writer, it keeps the group's round trips off the runtime that answers
+/// requests, and its connection is never shared: no ping before a group, and its prepared
+/// statements stay cached. Returns once the connection is open (or could not be opened).
+pub(crate) async fn spawn_pg_writer(
+    opts: sea_orm::ConnectOptions,
+    store: Store,
+    jobs: mpsc::Receiver<Job>,
+) -> Result<()> {
+    let (ready, opened) = oneshot::channel::<Result<()>>();
+    std::thread::Builder::new()
+        .name("portal-writer".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready.send(Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+                        "writer runtime: {e}"
+                    )))));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match sea_orm::Database::connect(opts).await {
+                    Ok(own) => {
+                        let _ = ready.send(Ok(()));
+                        writer(store.with_connection(own), jobs).await;
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e.into()));
+                    }
+                }
+            });
+        })
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("thread: {e}"))))?;
+    opened.await.map_err(|_| {
+        StoreError::Db(sea_orm::DbErr::Custom(
+            "the writer thread ended at start".into(),
+        ))
+    })?
+}
+
+/// The group-commit writer on a sea-orm connection (PostgreSQL, in-memory SQLite): one
+/// transaction per group. A SQLite file has its own writer thread instead, see `sqlite`.
 pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
     let mut known = tx::Known::default();
+    let mut young = pg::YoungTable::default();
     while let Some(first) = rx.recv().await {
         let jobs = take_group(first, &mut rx);
         let outcome = async {
             let _w = store.write_guard().await;
             let txn = store.begin_write().await?;
-            let mut tx = SeaTx {
-                txn: &txn,
-                known: &mut known,
-            };
+            let mut tx = SeaTx::new(&txn, &mut known);
             let all = apply_jobs(&mut tx, &jobs).await?;
             txn.commit().await?;
             Ok(all)
         }
         .await;
+        let new_items = match &outcome {
+            Ok(all) => all
+                .iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.outcome == Outcome::Accepted && e.version == 1)
+                .count(),
+            Err(_) => 0,
+        };
         reply_all(jobs, outcome);
+        if store.backend() == sea_orm::DbBackend::Postgres {
+            young.inserted(store.connection(), new_items).await;
+        }
     }
 }
 

@@ -82,9 +82,14 @@ impl Store {
             });
         } else {
             opts.max_connections(16).min_connections(1);
+        }
+        // The options before the pool's own: the PostgreSQL writer starts from these.
+        let base = opts.clone();
+        if !sqlite {
             // Statements are prepared once per connection; a generic plan chosen while a
             // table was small (a new hub) would keep scanning it whole as it grows. Plan each
-            // execution with the current size instead (ingest looks items up by key).
+            // execution with the current size instead. (The writer's few statements keep
+            // PostgreSQL's default: see `ingest::pg::YoungTable`.)
             opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = sea_orm::Database::connect(opts).await?;
@@ -106,14 +111,24 @@ impl Store {
             writer,
         };
         // The writer ends when every handle (and so every sender) is dropped. A SQLite file
-        // gets its own writer thread and connection; PostgreSQL (and an in-memory SQLite
-        // database, which a second connection would not see) a task on the pool.
+        // gets its own writer thread and connection, PostgreSQL its own thread and
+        // connection too (see `ingest::spawn_pg_writer`); an in-memory SQLite database, which
+        // a second connection would not see, a task on the pool.
         match ingest::sqlite::path_of_url(url).filter(|_| sqlite) {
             Some(path) => ingest::sqlite::spawn_writer(
                 std::path::Path::new(path),
                 store.write_lock.clone(),
                 jobs,
             )?,
+            None if !sqlite => {
+                let mut own = base;
+                // One connection, checked only after a quiet spell: a ping before every
+                // group would be one more round trip on the critical path.
+                own.max_connections(1)
+                    .min_connections(1)
+                    .test_before_acquire_if_idle_for(Duration::from_secs(10));
+                ingest::spawn_pg_writer(own, store.without_writer(), jobs).await?;
+            }
             None => {
                 tokio::spawn(ingest::writer(store.without_writer(), jobs));
             }
@@ -131,6 +146,12 @@ impl Store {
             sqlite: self.sqlite,
             writer,
         }
+    }
+
+    /// The same handle on another connection (the PostgreSQL writer's own).
+    fn with_connection(mut self, db: DatabaseConnection) -> Self {
+        self.db = db;
+        self
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

@@ -1,7 +1,7 @@
 //! The store's guarantees, checked on SQLite and on PostgreSQL with the same code.
 
 use portal_core::{ItemDraft, ProvinceReview};
-use portal_store::{IngestEntry, IssuedSerial, Outcome, Store, scratch};
+use portal_store::{IngestEntry, IssuedSerial, Outcome, Store, entity, scratch};
 
 const NOW: i64 = 1_800_000_000_000;
 
@@ -558,4 +558,143 @@ async fn sqlite_two_agents_racing_on_one_item() {
 #[tokio::test]
 async fn postgres_two_agents_racing_on_one_item() {
     two_agents_racing_on_one_item(postgres().await).await;
+}
+
+/// Every column of a version comes back as it was given, empty optional fields as empty; the
+/// change feed lists a batch's items in the order of the batch. (PostgreSQL writes a group's
+/// rows from one JSON document per statement, SQLite row by row: both must agree.)
+/// The first stored version of the item with this external id, every column.
+async fn stored_version(store: &Store, external_id: &str) -> entity::item_version::Model {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let item = entity::item::Entity::find()
+        .filter(entity::item::Column::ExternalId.eq(external_id))
+        .one(store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    entity::item_version::Entity::find()
+        .filter(entity::item_version::Column::ItemId.eq(item.id))
+        .filter(entity::item_version::Column::Version.eq(1))
+        .one(store.connection())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn columns_and_feed_order_survive_the_writer(store: Store) {
+    let auth = enrolled(&store, "sxd").await;
+    let mut full = draft("day-du", "Đầy đủ \"trích dẫn\" \\ và dấu");
+    full.summary = "Tóm tắt: dự án đường tỉnh 883".into();
+    full.source_url = "https://sxd.bentre.gov.vn/tin/1".into();
+    full.tags = vec!["giao thông".into(), "đầu tư".into()];
+    full.translation_id = "bai-1".into();
+    full.notes = vec!["chuyển từ TCVN3".into()];
+    full.body_markdown = "Dòng một\n\n- mục \"a\"\n- mục\tb\n".into();
+    let bare = draft("toi-gian", "Tối giản");
+    let third = draft("thu-ba", "Thứ ba");
+    let r = store
+        .publish(
+            &auth,
+            vec![entry(1, full.clone()), entry(2, bare), entry(3, third)],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert!(r.iter().all(|e| e.outcome == Outcome::Accepted), "{r:?}");
+
+    let v = stored_version(&store, "day-du").await;
+    let want = full.validate(NOW).unwrap();
+    assert_eq!(v.title, want.title);
+    assert_eq!(v.summary, want.summary);
+    assert_eq!(v.source_url, want.source_url);
+    assert_eq!(v.translation_id, want.translation_id);
+    assert_eq!(v.body_markdown, want.body_markdown);
+    assert_eq!(v.content_hash, want.content_hash);
+    assert_eq!(v.published_at, want.published_at_ms);
+    assert!(
+        v.tags.contains("giao thông") && v.tags.contains("đầu tư"),
+        "{}",
+        v.tags
+    );
+    assert!(
+        v.notes.as_deref().is_some_and(|n| n.contains("TCVN3")),
+        "{:?}",
+        v.notes
+    );
+    assert_eq!(
+        (v.agent_id.as_str(), v.agent_seq, v.created_at),
+        (auth.agent_id.as_str(), 1, NOW)
+    );
+
+    let v = stored_version(&store, "toi-gian").await;
+    assert_eq!(
+        (&v.summary, &v.source_url, &v.translation_id),
+        (&None, &None, &None)
+    );
+    assert_eq!((&v.record, &v.notes), (&None, &None));
+
+    let feed = store.change_feed_since(0, 100).await.unwrap();
+    let order: Vec<Option<&str>> = feed
+        .iter()
+        .filter(|e| e.kind == "published")
+        .map(|e| e.external_id.as_deref())
+        .collect();
+    assert_eq!(order, [Some("day-du"), Some("toi-gian"), Some("thu-ba")]);
+}
+
+#[tokio::test]
+async fn sqlite_columns_and_feed_order_survive_the_writer() {
+    let (store, _dir) = sqlite().await;
+    columns_and_feed_order_survive_the_writer(store).await;
+}
+
+#[tokio::test]
+async fn postgres_columns_and_feed_order_survive_the_writer() {
+    columns_and_feed_order_survive_the_writer(postgres().await).await;
+}
+
+/// A young items table gets planner statistics from the writer itself, long before
+/// autovacuum would look at it (after a minute at the earliest).
+#[tokio::test]
+async fn postgres_writer_analyzes_a_young_items_table() {
+    use sea_orm::ConnectionTrait;
+    let store = postgres().await;
+    let auth = enrolled(&store, "sdl").await;
+    let reltuples = || async {
+        store
+            .connection()
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT reltuples::bigint AS n FROM pg_class WHERE oid = 'items'::regclass",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    assert!(reltuples().await <= 0, "a new table has no statistics yet");
+    for batch in 0..11 {
+        let entries = (0..100)
+            .map(|i| {
+                let n = batch * 100 + i;
+                entry(n + 1, draft(&format!("bai-{n}"), &format!("Bài {n}")))
+            })
+            .collect();
+        store
+            .publish(&auth, entries, ProvinceReview::Approved, NOW)
+            .await
+            .unwrap();
+    }
+    // The analysis runs right after the commit that crossed 1,000 new items.
+    let mut n = reltuples().await;
+    for _ in 0..50 {
+        if n >= 1_000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        n = reltuples().await;
+    }
+    assert!(n >= 1_000, "items were not analyzed: reltuples = {n}");
 }

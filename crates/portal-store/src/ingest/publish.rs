@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use portal_core::{NormalizedItem, ProvinceReview, PublicationState};
 
-use super::tx::{AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, VersionRow};
+use super::tx::{AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Records, VersionRow};
 use super::{EntryOutcome, IngestEntry, Outcome};
 use crate::{AgentAuth, Result, StoreError};
 
@@ -202,15 +202,18 @@ pub(super) async fn apply_publish_run<T: IngestTx>(
             seq: acc.seq,
         });
     }
-    tx.insert_versions(&versions).await?;
-    tx.insert_feed(&feed).await?;
-    tx.insert_audit(&audits).await?;
-    let raised: Vec<(&str, i64)> = hwm
+    let marks: Vec<(&str, i64)> = hwm
         .iter()
         .filter(|(id, seq)| start_hwm.get(*id).is_some_and(|old| *seq > old))
         .map(|(id, seq)| (id.as_str(), *seq))
         .collect();
-    tx.set_high_waters(&raised).await?;
+    tx.record(&Records {
+        versions,
+        feed,
+        audits,
+        marks,
+    })
+    .await?;
     Ok(results)
 }
 

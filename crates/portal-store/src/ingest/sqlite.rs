@@ -24,7 +24,8 @@ use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use tokio::sync::mpsc;
 
 use super::tx::{
-    AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, TenantRow, VersionRow,
+    AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, Records, TenantRow,
+    VersionRow,
 };
 use super::{GROUP_MAX_ENTRIES, GroupOutcome, Job, apply_jobs, reply_all, take_group};
 use crate::{Result, StoreError};
@@ -473,7 +474,16 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn insert_versions(&mut self, rows: &[VersionRow<'_>]) -> Result<()> {
+    async fn record(&mut self, rec: &Records<'_>) -> Result<()> {
+        self.insert_versions(&rec.versions)?;
+        self.insert_feed(&rec.feed)?;
+        self.insert_audit(&rec.audits)?;
+        self.set_high_waters(&rec.marks)
+    }
+}
+
+impl SqliteTx<'_> {
+    fn insert_versions(&mut self, rows: &[VersionRow<'_>]) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO item_versions (item_id, version, content_hash, category, language, \
              title, summary, author, source, source_url, published_at, tags, body_markdown, \
@@ -508,7 +518,7 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn insert_feed(&mut self, rows: &[FeedRow<'_>]) -> Result<()> {
+    fn insert_feed(&mut self, rows: &[FeedRow<'_>]) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO change_feed (tenant_id, item_id, external_id, version, kind, at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -526,7 +536,7 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn insert_audit(&mut self, rows: &[AuditRow<'_>]) -> Result<()> {
+    fn insert_audit(&mut self, rows: &[AuditRow<'_>]) -> Result<()> {
         let mut st = self.conn.prepare_cached(
             "INSERT INTO audit_log (at, actor, action, tenant_id, subject, detail) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -544,7 +554,7 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn set_high_waters(&mut self, marks: &[(&str, i64)]) -> Result<()> {
+    fn set_high_waters(&mut self, marks: &[(&str, i64)]) -> Result<()> {
         let mut st = self
             .conn
             .prepare_cached("UPDATE agents SET high_water_seq = ?2 WHERE id = ?1")?;

@@ -2,7 +2,7 @@
 
 use portal_core::{FieldError, PublicationState};
 
-use super::tx::{AuditRow, FeedRow, IngestTx};
+use super::tx::{AuditRow, FeedRow, IngestTx, Records};
 use super::{EntryOutcome, Outcome};
 use crate::{AgentAuth, Result, StoreError};
 
@@ -82,11 +82,17 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
             seq,
         })
         .collect();
-    tx.insert_feed(&feed).await?;
-    tx.insert_audit(&audits).await?;
-    if max_seq > hwm {
-        tx.set_high_waters(&[(auth.agent_id.as_str(), max_seq)])
-            .await?;
-    }
+    let marks = if max_seq > hwm {
+        vec![(auth.agent_id.as_str(), max_seq)]
+    } else {
+        Vec::new()
+    };
+    tx.record(&Records {
+        versions: Vec::new(),
+        feed,
+        audits,
+        marks,
+    })
+    .await?;
     Ok(results)
 }
