@@ -12,8 +12,9 @@
 //! disk. Under load many agents share the cost of one durable commit; alone, a call commits at
 //! once. On SQLite the writer is a thread with its own connection and a second thread flushes
 //! (one `fdatasync` for every group committed meanwhile), so one group is applied while the
-//! previous one is flushed (see `sqlite`); on PostgreSQL it is a task with one transaction per
-//! group. The rules themselves are written once, against `tx::IngestTx`.
+//! previous one is flushed (see `sqlite`); on PostgreSQL it is a thread with its own
+//! connection and one transaction per group, of fixed-shape statements (see `pg`). The rules
+//! themselves are written once, against `tx::IngestTx`.
 
 use std::collections::HashMap;
 
