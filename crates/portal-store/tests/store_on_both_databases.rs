@@ -698,3 +698,64 @@ async fn postgres_writer_analyzes_a_young_items_table() {
     }
     assert!(n >= 1_000, "items were not analyzed: reltuples = {n}");
 }
+
+/// The server drops every connection (a restart, a failover): the writer's own connection is
+/// replaced, and publishing works again after at most a failed attempt, which the agent
+/// retries; nothing is stored twice.
+#[tokio::test]
+async fn postgres_writer_reconnects_after_its_connection_is_dropped() {
+    use sea_orm::ConnectionTrait;
+    let url = scratch::create_postgres_database("portal_store_test")
+        .await
+        .unwrap();
+    let store = Store::open(&url).await.unwrap();
+    let auth = enrolled(&store, "syt").await;
+    let tenant = store.tenant_by_slug("syt").await.unwrap().unwrap();
+    let r = store
+        .publish(
+            &auth,
+            vec![entry(1, draft("truoc", "Trước"))],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0].outcome, Outcome::Accepted);
+
+    let admin = sea_orm::Database::connect(&url).await.unwrap();
+    let killed = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .unwrap();
+    assert!(killed.len() >= 2, "the pool's and the writer's connections");
+
+    // As the agent does: the same entry again until it is answered.
+    let mut answered = None;
+    for _ in 0..50 {
+        match store
+            .publish(
+                &auth,
+                vec![entry(2, draft("sau", "Sau"))],
+                ProvinceReview::Approved,
+                NOW,
+            )
+            .await
+        {
+            Ok(r) => {
+                answered = Some(r);
+                break;
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    let r = answered.expect("the writer never recovered its connection");
+    assert!(matches!(
+        r[0].outcome,
+        Outcome::Accepted | Outcome::Duplicate
+    ));
+    assert_eq!(store.version_count(&tenant).await.unwrap(), 2);
+}
