@@ -327,6 +327,25 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
         while matches!(jobs.get(i), Some(Job::Publish { .. })) {
             i += 1;
         }
+        let mut agent_ids: Vec<&str> = Vec::new();
+        let mut item_ids: Vec<&str> = Vec::new();
+        for j in &jobs[start..i] {
+            if let Job::Publish {
+                caller, entries, ..
+            } = j
+            {
+                agent_ids.push(match caller {
+                    Caller::Authorised(a) => a.agent_id.as_str(),
+                    Caller::Claimed(c) => c.agent_id.as_str(),
+                });
+                item_ids.extend(entries.iter().map(|e| e.item_id.as_str()));
+            }
+        }
+        agent_ids.sort_unstable();
+        agent_ids.dedup();
+        item_ids.sort_unstable();
+        item_ids.dedup();
+        tx.prefetch(&agent_ids, &item_ids).await?;
         let claimed: Vec<&AgentClaims> = jobs[start..i]
             .iter()
             .filter_map(|j| match j {

@@ -101,6 +101,90 @@ pub(super) async fn current_items(
         .collect()
 }
 
+/// Current items read ahead, for the tenants of the agents read with them.
+pub(crate) struct Prefetched {
+    tenants: Vec<i64>,
+    asked: std::collections::HashSet<String>,
+    items: HashMap<(i64, String), CurrentItem>,
+}
+
+impl Prefetched {
+    /// The answer to `current_items(tenant_id, external_ids)`, if this read covered it.
+    pub(crate) fn get(
+        &self,
+        tenant_id: i64,
+        external_ids: &[&str],
+    ) -> Option<HashMap<String, CurrentItem>> {
+        if !self.tenants.contains(&tenant_id)
+            || !external_ids.iter().all(|e| self.asked.contains(*e))
+        {
+            return None;
+        }
+        Some(
+            external_ids
+                .iter()
+                .filter_map(|e| {
+                    self.items
+                        .get(&(tenant_id, e.to_string()))
+                        .map(|c| (e.to_string(), c.clone()))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The agents among `agent_ids` (locked until commit, as in [`agents`]) and, in the same round
+/// trip, the current rows of their tenants' items among `item_ids`. (The tenants go to the
+/// items' lookup as an array: joined to the agents instead, the planner hashed a scan of the
+/// whole table, 13 ms per group at 7,000 items; this way it probes the unique index.)
+pub(super) async fn prefetch(
+    txn: &DatabaseTransaction,
+    agent_ids: &[&str],
+    item_ids: &[&str],
+) -> Result<(Vec<AgentRow>, Prefetched)> {
+    let rows = txn
+        .query_all_raw(statement(
+            "WITH a AS (SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked, high_water_seq              FROM agents WHERE id = ANY($1::text::text[]) FOR UPDATE)              SELECT a.id AS agent_id, a.tenant_id, a.revoked, a.high_water_seq,              NULL::bigint AS item_id, NULL::text AS external_id, NULL::int AS version,              NULL::text AS content_hash, NULL::text AS state FROM a              UNION ALL              SELECT NULL, i.tenant_id, NULL, NULL, i.id, i.external_id::text, i.version,              i.content_hash::text, i.state::text FROM items i              WHERE i.tenant_id = ANY(ARRAY(SELECT DISTINCT tenant_id FROM a))              AND i.external_id = ANY($2::text::text[])",
+            vec![text_array(agent_ids), text_array(item_ids)],
+        ))
+        .await?;
+    let mut agents = Vec::new();
+    let mut items = HashMap::new();
+    for r in &rows {
+        match r.try_get::<Option<String>>("", "agent_id")? {
+            Some(id) => agents.push(AgentRow {
+                id,
+                tenant_id: r.try_get("", "tenant_id")?,
+                revoked: r.try_get("", "revoked")?,
+                high_water_seq: r.try_get("", "high_water_seq")?,
+            }),
+            None => {
+                items.insert(
+                    (r.try_get("", "tenant_id")?, r.try_get("", "external_id")?),
+                    CurrentItem {
+                        id: r.try_get("", "item_id")?,
+                        version: r.try_get("", "version")?,
+                        content_hash: r.try_get("", "content_hash")?,
+                        state: r.try_get("", "state")?,
+                    },
+                );
+            }
+        }
+    }
+    let mut tenants: Vec<i64> = agents.iter().map(|a| a.tenant_id).collect();
+    tenants.sort_unstable();
+    tenants.dedup();
+    let asked = item_ids.iter().map(|s| s.to_string()).collect();
+    Ok((
+        agents,
+        Prefetched {
+            tenants,
+            asked,
+            items,
+        },
+    ))
+}
+
 /// An item row as JSON; the names are the columns'.
 #[derive(Serialize)]
 struct ItemJson<'a> {

@@ -35,6 +35,7 @@ pub(crate) struct TenantRow {
 }
 
 /// The current row of an item, as far as ingest needs it.
+#[derive(Clone)]
 pub(crate) struct CurrentItem {
     pub id: i64,
     pub version: i32,
@@ -104,6 +105,12 @@ impl AuditRow<'_> {
 /// its work synchronously and its futures are ready at the first poll.
 #[allow(async_fn_in_trait)]
 pub(crate) trait IngestTx {
+    /// Before a run of publish calls: the agents it comes from and the item ids it names. An
+    /// implementation may read both at once, ahead of the `agents` and `current_items` calls
+    /// that follow; the default reads nothing.
+    async fn prefetch(&mut self, _agent_ids: &[&str], _item_ids: &[&str]) -> Result<()> {
+        Ok(())
+    }
     /// The enrolled agents among `ids`. On PostgreSQL their rows stay locked until commit, so
     /// two hub replicas cannot both accept the same sequence number.
     async fn agents(&mut self, ids: &[&str]) -> Result<Vec<AgentRow>>;
@@ -151,6 +158,8 @@ pub(crate) struct SeaTx<'t> {
     /// Agents as of this transaction: read once (on PostgreSQL locked until commit, on SQLite
     /// the transaction is the only writer), kept up to date by its own writes.
     agents: HashMap<String, AgentRow>,
+    /// Current items read by `prefetch`, valid until this transaction writes an item.
+    prefetched: Option<super::pg::Prefetched>,
 }
 
 impl<'t> SeaTx<'t> {
@@ -159,6 +168,7 @@ impl<'t> SeaTx<'t> {
             txn,
             known,
             agents: HashMap::new(),
+            prefetched: None,
         }
     }
 }
@@ -189,6 +199,18 @@ fn item_model(r: &ItemRow<'_>) -> item::ActiveModel {
 }
 
 impl IngestTx for SeaTx<'_> {
+    async fn prefetch(&mut self, agent_ids: &[&str], item_ids: &[&str]) -> Result<()> {
+        if !self.on_postgres() {
+            return Ok(());
+        }
+        let (agents, items) = super::pg::prefetch(self.txn, agent_ids, item_ids).await?;
+        for a in agents {
+            self.agents.insert(a.id.clone(), a);
+        }
+        self.prefetched = Some(items);
+        Ok(())
+    }
+
     async fn agents(&mut self, ids: &[&str]) -> Result<Vec<AgentRow>> {
         let missing: Vec<&str> = ids
             .iter()
@@ -276,6 +298,13 @@ impl IngestTx for SeaTx<'_> {
         tenant_id: i64,
         external_ids: &[&str],
     ) -> Result<HashMap<String, CurrentItem>> {
+        if let Some(found) = self
+            .prefetched
+            .as_ref()
+            .and_then(|p| p.get(tenant_id, external_ids))
+        {
+            return Ok(found);
+        }
         if self.on_postgres() {
             return super::pg::current_items(self.txn, tenant_id, external_ids).await;
         }
@@ -302,6 +331,7 @@ impl IngestTx for SeaTx<'_> {
     }
 
     async fn insert_items(&mut self, rows: &[ItemRow<'_>]) -> Result<Vec<i64>> {
+        self.prefetched = None;
         let ids: HashMap<(i64, String), i64> = if self.on_postgres() {
             super::pg::insert_items(self.txn, rows).await?
         } else {
@@ -331,6 +361,7 @@ impl IngestTx for SeaTx<'_> {
     }
 
     async fn update_item(&mut self, id: i64, row: &ItemRow<'_>) -> Result<()> {
+        self.prefetched = None;
         let mut m = item_model(row);
         m.id = Set(id);
         item::Entity::update(m).exec(self.txn).await?;
@@ -338,6 +369,7 @@ impl IngestTx for SeaTx<'_> {
     }
 
     async fn set_item_state(&mut self, id: i64, state: &'static str, now: i64) -> Result<()> {
+        self.prefetched = None;
         item::Entity::update_many()
             .col_expr(item::Column::State, Expr::value(state))
             .col_expr(item::Column::UpdatedAt, Expr::value(now))
@@ -348,6 +380,7 @@ impl IngestTx for SeaTx<'_> {
     }
 
     async fn record(&mut self, rec: &Records<'_>) -> Result<()> {
+        self.prefetched = None;
         if self.on_postgres() {
             super::pg::record(self.txn, rec).await?;
         } else {
