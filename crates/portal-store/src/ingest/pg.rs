@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 
+use portal_core::NormalizedItem;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
 use serde::Serialize;
 
@@ -185,12 +186,9 @@ pub(super) async fn prefetch(
     ))
 }
 
-/// An item row as JSON; the names are the columns'.
+/// The content columns items and versions share, as JSON (the names are the columns').
 #[derive(Serialize)]
-struct ItemJson<'a> {
-    tenant_id: i64,
-    external_id: &'a str,
-    version: i32,
+struct ContentJson<'a> {
     content_hash: &'a str,
     category: &'a str,
     language: &'a str,
@@ -203,6 +201,35 @@ struct ItemJson<'a> {
     tags: &'a str,
     translation_id: Option<&'a str>,
     record: Option<&'a str>,
+}
+
+impl<'a> ContentJson<'a> {
+    fn of(it: &'a NormalizedItem, tags: &'a str, record: Option<&'a str>) -> Self {
+        Self {
+            content_hash: &it.content_hash,
+            category: &it.category,
+            language: &it.language,
+            title: &it.title,
+            summary: it.summary.as_deref(),
+            author: &it.author,
+            source: &it.source,
+            source_url: it.source_url.as_deref(),
+            published_at: it.published_at_ms,
+            tags,
+            translation_id: it.translation_id.as_deref(),
+            record,
+        }
+    }
+}
+
+/// An item row as JSON.
+#[derive(Serialize)]
+struct ItemJson<'a> {
+    tenant_id: i64,
+    external_id: &'a str,
+    version: i32,
+    #[serde(flatten)]
+    content: ContentJson<'a>,
     state: &'a str,
     province_review: &'a str,
     updated_at: i64,
@@ -215,28 +242,14 @@ pub(super) async fn insert_items(
 ) -> Result<HashMap<(i64, String), i64>> {
     let doc: Vec<ItemJson> = rows
         .iter()
-        .map(|r| {
-            let it = r.item;
-            ItemJson {
-                tenant_id: r.tenant_id,
-                external_id: &it.id,
-                version: r.version,
-                content_hash: &it.content_hash,
-                category: &it.category,
-                language: &it.language,
-                title: &it.title,
-                summary: it.summary.as_deref(),
-                author: &it.author,
-                source: &it.source,
-                source_url: it.source_url.as_deref(),
-                published_at: it.published_at_ms,
-                tags: r.tags,
-                translation_id: it.translation_id.as_deref(),
-                record: r.record,
-                state: r.state,
-                province_review: r.review,
-                updated_at: r.updated_at,
-            }
+        .map(|r| ItemJson {
+            tenant_id: r.tenant_id,
+            external_id: &r.item.id,
+            version: r.version,
+            content: ContentJson::of(r.item, r.tags, r.record),
+            state: r.state,
+            province_review: r.review,
+            updated_at: r.updated_at,
         })
         .collect();
     let rows = txn
@@ -270,19 +283,9 @@ pub(super) async fn insert_items(
 struct VersionJson<'a> {
     item_id: i64,
     version: i32,
-    content_hash: &'a str,
-    category: &'a str,
-    language: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    author: &'a str,
-    source: &'a str,
-    source_url: Option<&'a str>,
-    published_at: i64,
-    tags: &'a str,
+    #[serde(flatten)]
+    content: ContentJson<'a>,
     body_markdown: &'a str,
-    translation_id: Option<&'a str>,
-    record: Option<&'a str>,
     notes: Option<&'a str>,
     agent_id: &'a str,
     agent_seq: i64,
@@ -323,29 +326,15 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
     let versions: Vec<VersionJson> = rec
         .versions
         .iter()
-        .map(|r| {
-            let it = r.item;
-            VersionJson {
-                item_id: r.item_id,
-                version: r.version,
-                content_hash: &it.content_hash,
-                category: &it.category,
-                language: &it.language,
-                title: &it.title,
-                summary: it.summary.as_deref(),
-                author: &it.author,
-                source: &it.source,
-                source_url: it.source_url.as_deref(),
-                published_at: it.published_at_ms,
-                tags: r.tags,
-                body_markdown: &it.body_markdown,
-                translation_id: it.translation_id.as_deref(),
-                record: r.record,
-                notes: r.notes.as_deref(),
-                agent_id: r.agent_id,
-                agent_seq: r.agent_seq,
-                created_at: r.created_at,
-            }
+        .map(|r| VersionJson {
+            item_id: r.item_id,
+            version: r.version,
+            content: ContentJson::of(r.item, r.tags, r.record),
+            body_markdown: &r.item.body_markdown,
+            notes: r.notes.as_deref(),
+            agent_id: r.agent_id,
+            agent_seq: r.agent_seq,
+            created_at: r.created_at,
         })
         .collect();
     let feed: Vec<FeedJson> = rec
