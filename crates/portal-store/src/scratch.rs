@@ -22,6 +22,23 @@ pub async fn create_postgres_database(prefix: &str) -> crate::Result<String> {
     Ok(format!("{server}/{name}"))
 }
 
+/// Drops a database made by [`create_postgres_database`] (its URL), closing any connection
+/// still open to it.
+pub async fn drop_postgres_database(url: &str) -> crate::Result<()> {
+    let Some((server, name)) = url.rsplit_once('/') else {
+        return Ok(());
+    };
+    let admin = Database::connect(format!("{server}/postgres")).await?;
+    admin
+        .execute_unprepared(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            name.replace('"', "\"\"")
+        ))
+        .await?;
+    admin.close().await?;
+    Ok(())
+}
+
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);

@@ -261,9 +261,14 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
     let data = dir.path().join("hub");
     let (grpc, http, echo_addr) = (free_addr()?, free_addr()?, free_addr()?);
     let mut extra = format!("grpc_listen = \"{grpc}\"\nhttp_listen = \"{http}\"\n");
-    let db_label = if cli.postgres {
+    let scratch_db = if cli.postgres {
         let url = portal_store::scratch::create_postgres_database("portal_bench").await?;
         extra.push_str(&format!("database_url = {url:?}\n"));
+        Some(url)
+    } else {
+        None
+    };
+    let db_label = if cli.postgres {
         "PostgreSQL (synchronous_commit on)"
     } else {
         "SQLite WAL, WAL fdatasync before every answer (durability of synchronous=FULL)"
@@ -366,6 +371,10 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
     let _ = echo.kill();
     let _ = hub.wait();
     let _ = echo.wait();
+    if let Some(url) = scratch_db {
+        // The benchmark's items are of no further use; do not leave them on the server.
+        portal_store::scratch::drop_postgres_database(&url).await?;
+    }
     result
 }
 
