@@ -136,8 +136,8 @@ impl Store {
         Ok(store)
     }
 
-    /// A handle for the writer task itself: same pool and lock, and a closed job channel so the
-    /// writer does not keep its own queue open.
+    /// A handle for the writer itself: same pool (until `with_connection` gives it its own) and
+    /// lock, and a closed job channel so the writer does not keep its own queue open.
     fn without_writer(&self) -> Self {
         let (writer, _) = tokio::sync::mpsc::channel(1);
         Self {
