@@ -124,6 +124,18 @@ impl Job {
             Job::Withdraw { entries, .. } => entries.len(),
         }
     }
+
+    /// Bytes of the item bodies a call brings (what dominates its size).
+    fn bytes(&self) -> usize {
+        match self {
+            Job::Publish { entries, .. } => entries
+                .iter()
+                .filter_map(|e| e.item.as_ref().ok())
+                .map(|i| i.body_markdown.len())
+                .sum(),
+            Job::Withdraw { .. } => 0,
+        }
+    }
 }
 
 /// Authorises claimed callers with three lookups for the whole group: their agents, those
@@ -178,24 +190,71 @@ async fn authorise_claims<T: IngestTx>(
         .collect())
 }
 
-/// Most entries applied in one group transaction.
-const GROUP_MAX_ENTRIES: usize = 4000;
+/// How much one group transaction may take in: entries, and bytes of item bodies.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GroupLimit {
+    pub entries: usize,
+    pub bytes: usize,
+}
+
+/// A call brings at most `grpc_max_message_bytes` (16 MiB by default), so a group holds at
+/// most 64 MiB of bodies and one more call. This bounds the writer's memory, and on PostgreSQL
+/// the JSON document of a statement, which as one value may not exceed 1 GiB: without a bound,
+/// a group of many large calls would fail, and fail again when its callers retried.
+pub(crate) const GROUP_LIMIT: GroupLimit = GroupLimit {
+    entries: 4000,
+    bytes: 64 << 20,
+};
+
+/// What a group has taken in so far.
+#[derive(Default, Debug)]
+pub(crate) struct GroupSize {
+    entries: usize,
+    bytes: usize,
+}
+
+impl GroupSize {
+    pub(crate) fn of(jobs: &[Job]) -> Self {
+        let mut s = Self::default();
+        jobs.iter().for_each(|j| s.add(j));
+        s
+    }
+
+    pub(crate) fn add(&mut self, j: &Job) {
+        self.entries += j.size();
+        self.bytes += j.bytes();
+    }
+
+    pub(crate) fn full(&self, limit: GroupLimit) -> bool {
+        self.entries >= limit.entries || self.bytes >= limit.bytes
+    }
+}
 
 /// Takes the next group of waiting jobs: the first one (waited for) and every job already
-/// queued behind it, up to [`GROUP_MAX_ENTRIES`] entries.
+/// queued behind it, within [`GROUP_LIMIT`].
 pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
-    let mut size = first.size();
     let mut jobs = vec![first];
-    while size < GROUP_MAX_ENTRIES {
+    let mut size = GroupSize::of(&jobs);
+    take_more(&mut jobs, &mut size, rx, GROUP_LIMIT);
+    jobs
+}
+
+/// Appends queued jobs to `jobs` until there are none or `size` reaches `limit`.
+pub(crate) fn take_more(
+    jobs: &mut Vec<Job>,
+    size: &mut GroupSize,
+    rx: &mut mpsc::Receiver<Job>,
+    limit: GroupLimit,
+) {
+    while !size.full(limit) {
         match rx.try_recv() {
             Ok(j) => {
-                size += j.size();
+                size.add(&j);
                 jobs.push(j);
             }
             Err(_) => break,
         }
     }
-    jobs
 }
 
 /// Starts the PostgreSQL writer: an OS thread with its own single-threaded runtime and its own
@@ -479,5 +538,73 @@ impl Store {
         let closed = || StoreError::Refused("the store is shutting down".into());
         self.writer.send(job).await.map_err(|_| closed())?;
         rx.await.map_err(|_| closed())?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn publish(body_bytes: usize, entries: usize) -> Job {
+        let item = portal_core::ItemDraft {
+            id: "bai".into(),
+            title: "Tiêu đề".into(),
+            category: "news".into(),
+            language: "vi".into(),
+            author: "Phòng Thông tin".into(),
+            source: "Sở Tài chính".into(),
+            published_at_ms: 1_700_000_000_000,
+            body_markdown: "x".repeat(body_bytes),
+            ..Default::default()
+        }
+        .validate(1_800_000_000_000)
+        .unwrap();
+        let (reply, _) = oneshot::channel();
+        Job::Publish {
+            caller: Caller::Claimed(AgentClaims {
+                agent_id: "a".into(),
+                tenant_slug: "t".into(),
+                serial_hex: "s".into(),
+            }),
+            entries: (0..entries)
+                .map(|i| IngestEntry {
+                    seq: i as i64 + 1,
+                    item_id: "bai".into(),
+                    item: Ok(item.clone()),
+                })
+                .collect(),
+            review: ProvinceReview::Approved,
+            now: 0,
+            reply,
+        }
+    }
+
+    /// Takes every queued job within `limit`; how many it took.
+    fn take(rx: &mut mpsc::Receiver<Job>, limit: GroupLimit) -> usize {
+        let (mut jobs, mut size) = (Vec::new(), GroupSize::default());
+        take_more(&mut jobs, &mut size, rx, limit);
+        jobs.len()
+    }
+
+    #[test]
+    fn a_group_stops_taking_calls_at_its_byte_or_entry_limit() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let limit = GroupLimit {
+            entries: 100,
+            bytes: 2_500,
+        };
+        // Bodies of 1,000 bytes: the third call crosses 2,500; the other two wait.
+        for _ in 0..5 {
+            tx.try_send(publish(1_000, 1)).unwrap();
+        }
+        assert_eq!(take(&mut rx, limit), 3);
+        assert_eq!(take(&mut rx, limit), 2);
+        // Calls of 40 small entries: the third crosses 100 entries.
+        for _ in 0..5 {
+            tx.try_send(publish(10, 40)).unwrap();
+        }
+        assert_eq!(take(&mut rx, limit), 3);
+        assert_eq!(take(&mut rx, limit), 2);
+        assert_eq!(take(&mut rx, limit), 0);
     }
 }

@@ -27,7 +27,9 @@ use super::tx::{
     AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, Records, TenantRow,
     VersionRow,
 };
-use super::{GROUP_MAX_ENTRIES, GroupOutcome, Job, apply_jobs, reply_all, take_group};
+use super::{
+    GROUP_LIMIT, GroupOutcome, GroupSize, Job, apply_jobs, reply_all, take_group, take_more,
+};
 use crate::{Result, StoreError};
 
 impl From<rusqlite::Error> for StoreError {
@@ -237,7 +239,7 @@ fn configure_writer(conn: &Connection, checkpoint_pages: i64) -> rusqlite::Resul
 const FLUSH_WAIT_LIMIT: Duration = Duration::from_millis(100);
 
 /// One transaction: the calls in `jobs`, then, once the previous group's flush is over, every
-/// call that arrived meanwhile (appended to `jobs`; at most [`GROUP_MAX_ENTRIES`] entries).
+/// call that arrived meanwhile (appended to `jobs`; within [`GROUP_LIMIT`]).
 fn apply_group(
     conn: &Connection,
     memo: &mut Memo,
@@ -250,11 +252,12 @@ fn apply_group(
     let applied = (|| {
         let mut all = run_ready(apply_jobs(&mut SqliteTx { conn, memo }, jobs))?;
         flushing.wait(FLUSH_WAIT_LIMIT);
-        let mut size: usize = jobs.iter().map(Job::size).sum();
-        while size < GROUP_MAX_ENTRIES {
+        let mut size = GroupSize::of(jobs);
+        while !size.full(GROUP_LIMIT) {
             let Ok(next) = rx.try_recv() else { break };
-            let more = take_group(next, rx);
-            size += more.iter().map(Job::size).sum::<usize>();
+            size.add(&next);
+            let mut more = vec![next];
+            take_more(&mut more, &mut size, rx, GROUP_LIMIT);
             all.extend(run_ready(apply_jobs(&mut SqliteTx { conn, memo }, &more))?);
             jobs.extend(more);
         }
