@@ -145,7 +145,16 @@ pub(super) async fn prefetch(
 ) -> Result<(Vec<AgentRow>, Prefetched)> {
     let rows = txn
         .query_all_raw(statement(
-            "WITH a AS (SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked, high_water_seq              FROM agents WHERE id = ANY($1::text::text[]) FOR UPDATE)              SELECT a.id AS agent_id, a.tenant_id, a.revoked, a.high_water_seq,              NULL::bigint AS item_id, NULL::text AS external_id, NULL::int AS version,              NULL::text AS content_hash, NULL::text AS state FROM a              UNION ALL              SELECT NULL, i.tenant_id, NULL, NULL, i.id, i.external_id::text, i.version,              i.content_hash::text, i.state::text FROM items i              WHERE i.tenant_id = ANY(ARRAY(SELECT DISTINCT tenant_id FROM a))              AND i.external_id = ANY($2::text::text[])",
+            "WITH a AS (SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked, high_water_seq \
+             FROM agents WHERE id = ANY($1::text::text[]) FOR UPDATE) \
+             SELECT a.id AS agent_id, a.tenant_id, a.revoked, a.high_water_seq, \
+             NULL::bigint AS item_id, NULL::text AS external_id, NULL::int AS version, \
+             NULL::text AS content_hash, NULL::text AS state FROM a \
+             UNION ALL \
+             SELECT NULL, i.tenant_id, NULL, NULL, i.id, i.external_id::text, i.version, \
+             i.content_hash::text, i.state::text FROM items i \
+             WHERE i.tenant_id = ANY(ARRAY(SELECT DISTINCT tenant_id FROM a)) \
+             AND i.external_id = ANY($2::text::text[])",
             vec![text_array(agent_ids), text_array(item_ids)],
         ))
         .await?;
