@@ -125,6 +125,22 @@ impl Job {
         }
     }
 
+    /// The agent a publish call comes from, and the item ids it names (none for a withdrawal).
+    fn publish_ids(&self) -> Option<(&str, impl Iterator<Item = &str>)> {
+        match self {
+            Job::Publish {
+                caller, entries, ..
+            } => {
+                let agent = match caller {
+                    Caller::Authorised(a) => a.agent_id.as_str(),
+                    Caller::Claimed(c) => c.agent_id.as_str(),
+                };
+                Some((agent, entries.iter().map(|e| e.item_id.as_str())))
+            }
+            Job::Withdraw { .. } => None,
+        }
+    }
+
     /// Bytes of the item bodies a call brings (what dominates its size).
     fn bytes(&self) -> usize {
         match self {
@@ -320,18 +336,16 @@ pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
         }
         .await;
         let new_items = match &outcome {
-            Ok(all) => all
+            Ok(all) if store.backend() == sea_orm::DbBackend::Postgres => all
                 .iter()
                 .flatten()
                 .flatten()
                 .filter(|e| e.outcome == Outcome::Accepted && e.version == 1)
                 .count(),
-            Err(_) => 0,
+            _ => 0,
         };
         reply_all(jobs, outcome);
-        if store.backend() == sea_orm::DbBackend::Postgres {
-            young.inserted(store.connection(), new_items).await;
-        }
+        young.inserted(store.connection(), new_items).await;
     }
 }
 
@@ -386,25 +400,7 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
         while matches!(jobs.get(i), Some(Job::Publish { .. })) {
             i += 1;
         }
-        let mut agent_ids: Vec<&str> = Vec::new();
-        let mut item_ids: Vec<&str> = Vec::new();
-        for j in &jobs[start..i] {
-            if let Job::Publish {
-                caller, entries, ..
-            } = j
-            {
-                agent_ids.push(match caller {
-                    Caller::Authorised(a) => a.agent_id.as_str(),
-                    Caller::Claimed(c) => c.agent_id.as_str(),
-                });
-                item_ids.extend(entries.iter().map(|e| e.item_id.as_str()));
-            }
-        }
-        agent_ids.sort_unstable();
-        agent_ids.dedup();
-        item_ids.sort_unstable();
-        item_ids.dedup();
-        tx.prefetch(&agent_ids, &item_ids).await?;
+        tx.prefetch(&jobs[start..i]).await?;
         let claimed: Vec<&AgentClaims> = jobs[start..i]
             .iter()
             .filter_map(|j| match j {

@@ -104,9 +104,9 @@ pub(super) async fn current_items(
 
 /// Current items read ahead, for the tenants of the agents read with them.
 pub(crate) struct Prefetched {
-    tenants: Vec<i64>,
+    /// The items found, by tenant (every tenant read has an entry) and external id.
+    by_tenant: HashMap<i64, HashMap<String, CurrentItem>>,
     asked: std::collections::HashSet<String>,
-    items: HashMap<(i64, String), CurrentItem>,
 }
 
 impl Prefetched {
@@ -116,19 +116,14 @@ impl Prefetched {
         tenant_id: i64,
         external_ids: &[&str],
     ) -> Option<HashMap<String, CurrentItem>> {
-        if !self.tenants.contains(&tenant_id)
-            || !external_ids.iter().all(|e| self.asked.contains(*e))
-        {
+        let items = self.by_tenant.get(&tenant_id)?;
+        if !external_ids.iter().all(|e| self.asked.contains(*e)) {
             return None;
         }
         Some(
             external_ids
                 .iter()
-                .filter_map(|e| {
-                    self.items
-                        .get(&(tenant_id, e.to_string()))
-                        .map(|c| (e.to_string(), c.clone()))
-                })
+                .filter_map(|e| items.get(*e).map(|c| (e.to_string(), c.clone())))
                 .collect(),
         )
     }
@@ -159,7 +154,7 @@ pub(super) async fn prefetch(
         ))
         .await?;
     let mut agents = Vec::new();
-    let mut items = HashMap::new();
+    let mut items = Vec::new();
     for r in &rows {
         match r.try_get::<Option<String>>("", "agent_id")? {
             Some(id) => agents.push(AgentRow {
@@ -168,31 +163,30 @@ pub(super) async fn prefetch(
                 revoked: r.try_get("", "revoked")?,
                 high_water_seq: r.try_get("", "high_water_seq")?,
             }),
-            None => {
-                items.insert(
-                    (r.try_get("", "tenant_id")?, r.try_get("", "external_id")?),
-                    CurrentItem {
-                        id: r.try_get("", "item_id")?,
-                        version: r.try_get("", "version")?,
-                        content_hash: r.try_get("", "content_hash")?,
-                        state: r.try_get("", "state")?,
-                    },
-                );
-            }
+            None => items.push((
+                r.try_get::<i64>("", "tenant_id")?,
+                r.try_get::<String>("", "external_id")?,
+                CurrentItem {
+                    id: r.try_get("", "item_id")?,
+                    version: r.try_get("", "version")?,
+                    content_hash: r.try_get("", "content_hash")?,
+                    state: r.try_get("", "state")?,
+                },
+            )),
         }
     }
-    let mut tenants: Vec<i64> = agents.iter().map(|a| a.tenant_id).collect();
-    tenants.sort_unstable();
-    tenants.dedup();
+    let mut by_tenant: HashMap<i64, HashMap<String, CurrentItem>> = agents
+        .iter()
+        .map(|a| (a.tenant_id, HashMap::new()))
+        .collect();
+    for (tenant, external_id, current) in items {
+        by_tenant
+            .entry(tenant)
+            .or_default()
+            .insert(external_id, current);
+    }
     let asked = item_ids.iter().map(|s| s.to_string()).collect();
-    Ok((
-        agents,
-        Prefetched {
-            tenants,
-            asked,
-            items,
-        },
-    ))
+    Ok((agents, Prefetched { by_tenant, asked }))
 }
 
 /// The content columns items and versions share, as JSON (the names are the columns').

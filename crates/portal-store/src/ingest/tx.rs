@@ -105,10 +105,10 @@ impl AuditRow<'_> {
 /// its work synchronously and its futures are ready at the first poll.
 #[allow(async_fn_in_trait)]
 pub(crate) trait IngestTx {
-    /// Before a run of publish calls: the agents it comes from and the item ids it names. An
-    /// implementation may read both at once, ahead of the `agents` and `current_items` calls
-    /// that follow; the default reads nothing.
-    async fn prefetch(&mut self, _agent_ids: &[&str], _item_ids: &[&str]) -> Result<()> {
+    /// Before a run of publish calls: an implementation may read the agents they come from and
+    /// the items they name at once, ahead of the `agents` and `current_items` calls that
+    /// follow; the default reads nothing.
+    async fn prefetch(&mut self, _run: &[super::Job]) -> Result<()> {
         Ok(())
     }
     /// The enrolled agents among `ids`. On PostgreSQL their rows stay locked until commit, so
@@ -199,11 +199,21 @@ fn item_model(r: &ItemRow<'_>) -> item::ActiveModel {
 }
 
 impl IngestTx for SeaTx<'_> {
-    async fn prefetch(&mut self, agent_ids: &[&str], item_ids: &[&str]) -> Result<()> {
+    async fn prefetch(&mut self, run: &[super::Job]) -> Result<()> {
         if !self.on_postgres() {
             return Ok(());
         }
-        let (agents, items) = super::pg::prefetch(self.txn, agent_ids, item_ids).await?;
+        let mut agent_ids: Vec<&str> = Vec::new();
+        let mut item_ids: Vec<&str> = Vec::new();
+        for (agent, items) in run.iter().filter_map(super::Job::publish_ids) {
+            agent_ids.push(agent);
+            item_ids.extend(items);
+        }
+        agent_ids.sort_unstable();
+        agent_ids.dedup();
+        item_ids.sort_unstable();
+        item_ids.dedup();
+        let (agents, items) = super::pg::prefetch(self.txn, &agent_ids, &item_ids).await?;
         for a in agents {
             self.agents.insert(a.id.clone(), a);
         }
