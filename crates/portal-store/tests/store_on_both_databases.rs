@@ -520,12 +520,18 @@ async fn columns_and_feed_order_survive_the_writer(store: Store) {
     full.translation_id = "bai-1".into();
     full.notes = vec!["chuyển từ TCVN3".into()];
     full.body_markdown = "Dòng một\n\n- mục \"a\"\n- mục\tb\n".into();
-    let bare = draft("toi-gian", "Tối giản");
-    let third = draft("thu-ba", "Thứ ba");
+    let mut bare = draft("toi-gian", "Tối giản");
+    bare.body_markdown = "Thân bài thứ hai: ế, ợ, ỹ.".into();
+    let mut third = draft("thu-ba", "Thứ ba");
+    third.body_markdown = "Ba".into();
     let r = store
         .publish(
             &auth,
-            vec![entry(1, full.clone()), entry(2, bare), entry(3, third)],
+            vec![
+                entry(1, full.clone()),
+                entry(2, bare.clone()),
+                entry(3, third.clone()),
+            ],
             ProvinceReview::Approved,
             NOW,
         )
@@ -563,6 +569,14 @@ async fn columns_and_feed_order_survive_the_writer(store: Store) {
         (&None, &None, &None)
     );
     assert_eq!((&v.record, &v.notes), (&None, &None));
+    // Each body comes back whole, wherever it sat among the group's bodies.
+    for d in [&bare, &third] {
+        let v = stored_version(&store, &d.id).await;
+        assert_eq!(
+            v.body_markdown,
+            d.clone().validate(NOW).unwrap().body_markdown
+        );
+    }
 
     let feed = store.change_feed_since(0, 100).await.unwrap();
     let order: Vec<Option<&str>> = feed
