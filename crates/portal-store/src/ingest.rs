@@ -255,6 +255,25 @@ pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
     jobs
 }
 
+/// Appends the calls queued now to a group whose transaction is still open, within
+/// [`GROUP_LIMIT`]; returns where they start in `jobs`, or `None` if none were added.
+///
+/// A call that arrives while a group is being applied would otherwise wait for that group's
+/// commit and then for the whole of the next group. Taken into the open transaction, it is
+/// answered at the same commit, and each commit's fixed costs (the flush, the pages or rows
+/// every group touches) are shared by more calls. The caller applies the new calls before it
+/// commits; they are in `jobs` already, so that an error answers them too.
+/// `size` is the group's size so far, and grows with it.
+pub(crate) fn absorb(
+    jobs: &mut Vec<Job>,
+    size: &mut GroupSize,
+    rx: &mut mpsc::Receiver<Job>,
+) -> Option<usize> {
+    let start = jobs.len();
+    take_more(jobs, size, rx, GROUP_LIMIT);
+    (jobs.len() > start).then_some(start)
+}
+
 /// Appends queued jobs to `jobs` until there are none or `size` reaches `limit`.
 pub(crate) fn take_more(
     jobs: &mut Vec<Job>,
@@ -325,12 +344,18 @@ pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
     let mut known = tx::Known::default();
     let mut young = pg::YoungTable::default();
     while let Some(first) = rx.recv().await {
-        let jobs = take_group(first, &mut rx);
+        let mut jobs = take_group(first, &mut rx);
         let outcome = async {
             let _w = store.write_guard().await;
             let txn = store.begin_write().await?;
-            let mut tx = SeaTx::new(&txn, &mut known);
-            let all = apply_jobs(&mut tx, &jobs).await?;
+            let mut all = apply_jobs(&mut SeaTx::new(&txn, &mut known), &jobs).await?;
+            // Calls that arrived while the group was applied join it before the commit,
+            // instead of waiting for the next group (see `absorb`).
+            let mut size = GroupSize::of(&jobs);
+            while let Some(start) = absorb(&mut jobs, &mut size, &mut rx) {
+                let more = apply_jobs(&mut SeaTx::new(&txn, &mut known), &jobs[start..]).await?;
+                all.extend(more);
+            }
             txn.commit().await?;
             Ok(all)
         }
@@ -602,5 +627,26 @@ mod tests {
         assert_eq!(take(&mut rx, limit), 3);
         assert_eq!(take(&mut rx, limit), 2);
         assert_eq!(take(&mut rx, limit), 0);
+    }
+
+    #[test]
+    fn an_open_group_absorbs_the_calls_queued_meanwhile_within_its_limit() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let mut jobs = vec![publish(10, 1)];
+        let mut size = GroupSize::of(&jobs);
+        assert_eq!(absorb(&mut jobs, &mut size, &mut rx), None);
+        for _ in 0..3 {
+            tx.try_send(publish(10, 1)).unwrap();
+        }
+        // The new calls follow the group's own, and the group's size counts them.
+        assert_eq!(absorb(&mut jobs, &mut size, &mut rx), Some(1));
+        assert_eq!((jobs.len(), size.entries), (4, 4));
+        assert_eq!(absorb(&mut jobs, &mut size, &mut rx), None);
+        // A full group takes nothing more: the call waits for the next group.
+        let mut full = vec![publish(10, GROUP_LIMIT.entries)];
+        let mut size = GroupSize::of(&full);
+        tx.try_send(publish(10, 1)).unwrap();
+        assert_eq!(absorb(&mut full, &mut size, &mut rx), None);
+        assert_eq!(take(&mut rx, GROUP_LIMIT), 1);
     }
 }

@@ -27,9 +27,7 @@ use super::tx::{
     AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, Records, TenantRow,
     VersionRow,
 };
-use super::{
-    GROUP_LIMIT, GroupOutcome, GroupSize, Job, apply_jobs, reply_all, take_group, take_more,
-};
+use super::{GroupOutcome, GroupSize, Job, absorb, apply_jobs, reply_all, take_group};
 use crate::{Result, StoreError};
 
 impl From<rusqlite::Error> for StoreError {
@@ -239,7 +237,7 @@ fn configure_writer(conn: &Connection, checkpoint_pages: i64) -> rusqlite::Resul
 const FLUSH_WAIT_LIMIT: Duration = Duration::from_millis(100);
 
 /// One transaction: the calls in `jobs`, then, once the previous group's flush is over, every
-/// call that arrived meanwhile (appended to `jobs`; within [`GROUP_LIMIT`]).
+/// call that arrived meanwhile (appended to `jobs`; see [`absorb`]).
 fn apply_group(
     conn: &Connection,
     memo: &mut Memo,
@@ -253,13 +251,11 @@ fn apply_group(
         let mut all = run_ready(apply_jobs(&mut SqliteTx { conn, memo }, jobs))?;
         flushing.wait(FLUSH_WAIT_LIMIT);
         let mut size = GroupSize::of(jobs);
-        while !size.full(GROUP_LIMIT) {
-            let Ok(next) = rx.try_recv() else { break };
-            size.add(&next);
-            let mut more = vec![next];
-            take_more(&mut more, &mut size, rx, GROUP_LIMIT);
-            all.extend(run_ready(apply_jobs(&mut SqliteTx { conn, memo }, &more))?);
-            jobs.extend(more);
+        while let Some(start) = absorb(jobs, &mut size, rx) {
+            all.extend(run_ready(apply_jobs(
+                &mut SqliteTx { conn, memo },
+                &jobs[start..],
+            ))?);
         }
         conn.execute_batch("COMMIT")?;
         Ok(all)
