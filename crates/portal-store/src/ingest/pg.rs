@@ -6,8 +6,9 @@
 //! cache then misses for nearly every group, and each miss costs one more round trip (parse
 //! and describe) before the statement runs. The rows that record a run (versions, change
 //! feed, audit, high-water marks) are written by one statement with data-modifying `WITH`
-//! clauses, and the agents are read together with the current items. Per group that leaves
-//! five round trips: `BEGIN`, agents and current items, new items, records, `COMMIT`.
+//! clauses, and the agents are read together with the current items. A run of publish calls
+//! takes three round trips (agents and current items, new items, records), a group one run
+//! and those it absorbs (`ingest::absorb`) between `BEGIN` and `COMMIT`.
 //!
 //! JSON carries `NULL` where a column is empty, which arrays bound through sea-query cannot.
 //! Version bodies, the bulk of a group's bytes, travel apart: concatenated in one `bytea`
