@@ -262,8 +262,8 @@ pub(crate) fn take_group(first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
 /// commit and then for the whole of the next group. Taken into the open transaction, it is
 /// answered at the same commit, and each commit's fixed costs (the flush, the pages or rows
 /// every group touches) are shared by more calls. The caller applies the new calls before it
-/// commits; they are in `jobs` already, so that an error answers them too.
-/// `size` is the group's size so far, and grows with it.
+/// commits; they are in `jobs` already, so that an error answers them too. `size` is the
+/// group's size so far, and grows with it.
 pub(crate) fn absorb(
     jobs: &mut Vec<Job>,
     size: &mut GroupSize,
