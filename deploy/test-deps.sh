@@ -38,8 +38,9 @@ if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
-# Scratch databases of earlier runs (each store and end-to-end test makes its own): drop them
-# before this run makes new ones, so that they do not pile up on a development machine.
+# Scratch databases of earlier runs (each store and end-to-end test makes its own and drops it
+# when it passes; a failed test keeps its database for inspection): drop them before this run
+# makes new ones, so that they do not pile up on a development machine.
 if [ -z "${PORTAL_TEST_POSTGRES_URL:-}" ] && command -v psql >/dev/null; then
   psql -h 127.0.0.1 -U postgres -d postgres -Atc \
     "select datname from pg_database where datname like 'portal\_store\_test\_%' or datname like 'portal\_e2e\_%'" 2>/dev/null |

@@ -39,6 +39,47 @@ pub async fn drop_postgres_database(url: &str) -> crate::Result<()> {
     Ok(())
 }
 
+/// A database made by [`create_postgres_database`] that is dropped with this value, unless the
+/// thread is panicking: a failed test keeps its database for inspection (`make test` drops the
+/// leftovers of earlier runs before it starts).
+pub struct ScratchDatabase {
+    url: String,
+}
+
+impl ScratchDatabase {
+    /// Creates the database (see [`create_postgres_database`]).
+    pub async fn create(prefix: &str) -> crate::Result<Self> {
+        Ok(Self {
+            url: create_postgres_database(prefix).await?,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        // A thread of its own with its own runtime: this may run inside a runtime, which
+        // cannot be blocked on from within.
+        let url = std::mem::take(&mut self.url);
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map(|rt| rt.block_on(drop_postgres_database(&url)))
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(Ok(())))) {
+            eprintln!("could not drop a scratch database; the next `make test` will");
+        }
+    }
+}
+
 fn rand_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);

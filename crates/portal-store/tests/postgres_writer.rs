@@ -11,7 +11,7 @@ use portal_store::{Outcome, Store, scratch};
 #[tokio::test]
 async fn postgres_writer_analyzes_a_young_items_table() {
     use sea_orm::ConnectionTrait;
-    let store = postgres().await;
+    let (store, _db) = postgres().await;
     let auth = enrolled(&store, "sdl").await;
     let reltuples = || async {
         store
@@ -57,10 +57,11 @@ async fn postgres_writer_analyzes_a_young_items_table() {
 #[tokio::test]
 async fn postgres_writer_reconnects_after_its_connection_is_dropped() {
     use sea_orm::ConnectionTrait;
-    let url = scratch::create_postgres_database("portal_store_test")
+    let db = scratch::ScratchDatabase::create("portal_store_test")
         .await
         .unwrap();
-    let store = Store::open(&url).await.unwrap();
+    let url = db.url();
+    let store = Store::open(url).await.unwrap();
     let auth = enrolled(&store, "syt").await;
     let tenant = store.tenant_by_slug("syt").await.unwrap().unwrap();
     let r = store
@@ -74,7 +75,7 @@ async fn postgres_writer_reconnects_after_its_connection_is_dropped() {
         .unwrap();
     assert_eq!(r[0].outcome, Outcome::Accepted);
 
-    let admin = sea_orm::Database::connect(&url).await.unwrap();
+    let admin = sea_orm::Database::connect(url).await.unwrap();
     let killed = admin
         .query_all_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,

@@ -190,7 +190,8 @@ async fn sqlite_versions_dedup_and_replay() {
 
 #[tokio::test]
 async fn postgres_versions_dedup_and_replay() {
-    versions_dedup_and_replay(postgres().await).await;
+    let (store, _db) = postgres().await;
+    versions_dedup_and_replay(store).await;
 }
 
 #[tokio::test]
@@ -201,7 +202,8 @@ async fn sqlite_tokens_are_single_use_and_expire() {
 
 #[tokio::test]
 async fn postgres_tokens_are_single_use_and_expire() {
-    tokens_are_single_use_and_expire(postgres().await).await;
+    let (store, _db) = postgres().await;
+    tokens_are_single_use_and_expire(store).await;
 }
 
 /// Many agents publishing at once share group commits; each still gets exactly its own results,
@@ -269,7 +271,8 @@ async fn sqlite_concurrent_agents_share_group_commits() {
 
 #[tokio::test]
 async fn postgres_concurrent_agents_share_group_commits() {
-    concurrent_agents_share_group_commits(postgres().await).await;
+    let (store, _db) = postgres().await;
+    concurrent_agents_share_group_commits(store).await;
 }
 
 /// Claims are authorised inside the group transaction: a refused caller gets its error and
@@ -355,7 +358,8 @@ async fn sqlite_claims_are_authorised_in_the_writer() {
 
 #[tokio::test]
 async fn postgres_claims_are_authorised_in_the_writer() {
-    claims_are_authorised_in_the_writer(postgres().await).await;
+    let (store, _db) = postgres().await;
+    claims_are_authorised_in_the_writer(store).await;
 }
 
 /// Versions keep Markdown only (m0006); pages render it. Rolling m0006 back gives earlier code
@@ -424,7 +428,8 @@ async fn sqlite_bodies_are_rendered_on_read_and_restored_on_rollback() {
 
 #[tokio::test]
 async fn postgres_bodies_are_rendered_on_read_and_restored_on_rollback() {
-    bodies_are_rendered_on_read_and_restored_on_rollback(postgres().await).await;
+    let (store, _db) = postgres().await;
+    bodies_are_rendered_on_read_and_restored_on_rollback(store).await;
 }
 
 /// Two agents of one tenant write the same item as fast as they can. On PostgreSQL a group is
@@ -487,7 +492,8 @@ async fn sqlite_two_agents_racing_on_one_item() {
 
 #[tokio::test]
 async fn postgres_two_agents_racing_on_one_item() {
-    two_agents_racing_on_one_item(postgres().await).await;
+    let (store, _db) = postgres().await;
+    two_agents_racing_on_one_item(store).await;
 }
 
 /// Every column of a version comes back as it was given, empty optional fields as empty; the
@@ -595,5 +601,6 @@ async fn sqlite_columns_and_feed_order_survive_the_writer() {
 
 #[tokio::test]
 async fn postgres_columns_and_feed_order_survive_the_writer() {
-    columns_and_feed_order_survive_the_writer(postgres().await).await;
+    let (store, _db) = postgres().await;
+    columns_and_feed_order_survive_the_writer(store).await;
 }

@@ -16,6 +16,8 @@ pub struct TestHub {
     pub dir: tempfile::TempDir,
     pub config: HubConfig,
     running: Option<RunningHub>,
+    /// The PostgreSQL database, dropped after the hub (fields drop in this order).
+    _database: Option<portal_store::scratch::ScratchDatabase>,
 }
 
 impl TestHub {
@@ -33,10 +35,13 @@ impl TestHub {
         );
         extra.push_str(config);
         extra.push('\n');
-        if db == Db::Postgres {
-            let url = portal_store::scratch::create_postgres_database("portal_e2e").await?;
-            extra.push_str(&format!("database_url = {url:?}\n"));
-        }
+        let database = if db == Db::Postgres {
+            let db = portal_store::scratch::ScratchDatabase::create("portal_e2e").await?;
+            extra.push_str(&format!("database_url = {:?}\n", db.url()));
+            Some(db)
+        } else {
+            None
+        };
         let opts = portal_hub::init::InitOptions {
             data_dir: data_dir.clone(),
             domain: "bentre.gov.vn".into(),
@@ -48,6 +53,7 @@ impl TestHub {
             dir,
             config,
             running: None,
+            _database: database,
         };
         hub.start_again().await?;
         Ok(hub)

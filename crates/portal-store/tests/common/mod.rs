@@ -12,11 +12,12 @@ pub async fn sqlite() -> (Store, tempfile::TempDir) {
     (store, dir)
 }
 
-pub async fn postgres() -> Store {
-    let url = scratch::create_postgres_database("portal_store_test")
+/// A store on a new PostgreSQL database, dropped with the second value.
+pub async fn postgres() -> (Store, scratch::ScratchDatabase) {
+    let db = scratch::ScratchDatabase::create("portal_store_test")
         .await
         .expect("PostgreSQL must be running for the store tests (see .ci/run)");
-    Store::open(&url).await.unwrap()
+    (Store::open(db.url()).await.unwrap(), db)
 }
 
 pub fn draft(id: &str, title: &str) -> ItemDraft {
