@@ -4,7 +4,7 @@ mod common;
 
 use common::{NOW, draft, enrolled, entry, postgres};
 use portal_core::ProvinceReview;
-use portal_store::{Outcome, Store, scratch};
+use portal_store::Outcome;
 
 /// A young items table gets planner statistics from the writer itself, long before
 /// autovacuum would look at it (after a minute at the earliest).
@@ -57,11 +57,8 @@ async fn postgres_writer_analyzes_a_young_items_table() {
 #[tokio::test]
 async fn postgres_writer_reconnects_after_its_connection_is_dropped() {
     use sea_orm::ConnectionTrait;
-    let db = scratch::ScratchDatabase::create("portal_store_test")
-        .await
-        .unwrap();
+    let (store, db) = postgres().await;
     let url = db.url();
-    let store = Store::open(url).await.unwrap();
     let auth = enrolled(&store, "syt").await;
     let tenant = store.tenant_by_slug("syt").await.unwrap().unwrap();
     let r = store
