@@ -15,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004CategoryRegistry),
             Box::new(M0005BodyOnce),
             Box::new(M0006BodyHtmlDerived),
+            Box::new(M0007AuditInInsertOrder),
         ]
     }
 }
@@ -429,5 +430,33 @@ impl MigrationTrait for M0006BodyHtmlDerived {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// The audit log is read in the order it was written (its id), which is also the order of its
+/// timestamps: the index on `at` only cost an entry per audited event (one per published item).
+struct M0007AuditInInsertOrder;
+
+impl MigrationName for M0007AuditInInsertOrder {
+    fn name(&self) -> &str {
+        "m0007_audit_in_insert_order"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0007AuditInInsertOrder {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("ix_audit_at")
+                .table(Alias::new("audit_log"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(idx("ix_audit_at", "audit_log", &["at"], false))
+            .await
     }
 }
