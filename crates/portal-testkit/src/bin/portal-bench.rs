@@ -107,6 +107,44 @@ fn spawn_pinned(mut cmd: Command, cpu: usize) -> anyhow::Result<Child> {
         .spawn()?)
 }
 
+/// CPU time a process has used so far (user + system), from `/proc/<pid>/stat`; `None` where
+/// that is not available.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start with the state, field 3.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf only reads a configuration value.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+    (hz > 0).then(|| ticks as f64 / hz as f64)
+}
+
+/// A measured run: its rate and the subject's CPU time per item (µs), where known.
+struct Run {
+    rate: f64,
+    cpu_us_per_item: Option<f64>,
+}
+
+/// Runs a measurement of `pid` (the subject) and adds the subject's CPU time per item.
+async fn with_cpu(
+    pid: u32,
+    measurement: impl std::future::Future<Output = anyhow::Result<f64>>,
+) -> anyhow::Result<Run> {
+    let before = cpu_seconds(pid);
+    let start = Instant::now();
+    let rate = measurement.await?;
+    let items = rate * start.elapsed().as_secs_f64();
+    let cpu_us_per_item = match (before, cpu_seconds(pid)) {
+        (Some(b), Some(a)) if items > 0.0 => Some((a - b) * 1e6 / items),
+        _ => None,
+    };
+    Ok(Run {
+        rate,
+        cpu_us_per_item,
+    })
+}
+
 fn free_addr() -> anyhow::Result<SocketAddr> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?)
 }
@@ -296,6 +334,7 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
         .arg(cfg.pki_dir())
         .args(["--listen", &echo_addr.to_string()]);
     let mut echo = spawn_pinned(echo_cmd, 0)?;
+    let (hub_pid, echo_pid) = (hub.id(), echo.id());
     let result = async {
         wait_port(grpc).await?;
         wait_port(echo_addr).await?;
@@ -343,10 +382,20 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
         };
         let mut hub_accepted = 0f64;
         let (mut echo_rates, mut hub_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut echo_cpu, mut hub_cpu) = (Vec::new(), Vec::new());
         for run in 0..cli.runs {
-            let e = measure(Subject::Echo, echo_addr, &ca, &mut agents, cli.batch, &body, cli.seconds).await?;
-            let h = measure(Subject::Hub, grpc, &ca, &mut agents, cli.batch, &body, cli.seconds).await?;
-            println!("run {}: echo {:>9.0} items/s   hub {:>9.0} items/s   ratio {:.3}", run + 1, e, h, h / e);
+            let er = with_cpu(echo_pid, measure(Subject::Echo, echo_addr, &ca, &mut agents, cli.batch, &body, cli.seconds)).await?;
+            let hr = with_cpu(hub_pid, measure(Subject::Hub, grpc, &ca, &mut agents, cli.batch, &body, cli.seconds)).await?;
+            let (e, h) = (er.rate, hr.rate);
+            let cpu = match (er.cpu_us_per_item, hr.cpu_us_per_item) {
+                (Some(ec), Some(hc)) => {
+                    echo_cpu.push(ec);
+                    hub_cpu.push(hc);
+                    format!("   CPU per item: echo {ec:.1} µs, hub {hc:.1} µs")
+                }
+                _ => String::new(),
+            };
+            println!("run {}: echo {:>9.0} items/s   hub {:>9.0} items/s   ratio {:.3}{cpu}", run + 1, e, h, h / e);
             echo_rates.push(e);
             hub_rates.push(h);
             hub_accepted += h * cli.seconds as f64;
@@ -363,6 +412,9 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
         println!("echo (tonic)   median {:>9.0} items/s", median(&mut echo_rates));
         println!("hub (durable)  median {:>9.0} items/s", median(&mut hub_rates));
         println!("ratio          median {:.3}  (target >= {})", median(&mut ratios), if cli.postgres { "0.3" } else { "0.5" });
+        if !hub_cpu.is_empty() {
+            println!("CPU per item   median echo {:.1} µs, hub {:.1} µs (subject's user + system time / items)", median(&mut echo_cpu), median(&mut hub_cpu));
+        }
         println!("stored         {stored} new versions in the database during the measured hub runs (~{hub_accepted:.0} acknowledged)");
         anyhow::Ok(())
     }
