@@ -1,0 +1,35 @@
+//! An item file as an agent reads it from its content folder: bytes in any encoding (legacy
+//! TCVN3/VNI detection), front matter in YAML, TOML or JSON, then the hub's validation and
+//! category rules, then the page's rendering of the body. Nothing may panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portal_core::category::Registry;
+use portal_core::{TenantKind, front_matter};
+use std::sync::OnceLock;
+
+const NOW: i64 = 1_790_000_000_000;
+
+fn registry() -> &'static Registry {
+    static R: OnceLock<Registry> = OnceLock::new();
+    R.get_or_init(Registry::builtin)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok((text, _conversion)) = portal_core::legacy::decode_bytes(data) else {
+        return;
+    };
+    let _ = portal_core::legacy::repair_text(&text);
+    for parsed in [
+        front_matter::parse_item_file(&text, "fuzz-item"),
+        front_matter::parse_item_json(&text, "fuzz-item"),
+    ] {
+        let Ok(draft) = parsed else { continue };
+        let _ = portal_core::render::markdown_to_safe_html(&draft.body_markdown);
+        if let Ok(item) = draft.validate(NOW) {
+            for kind in [TenantKind::Department, TenantKind::District] {
+                let _ = registry().apply(item.clone(), kind, "skhdt");
+            }
+        }
+    }
+});
