@@ -3,17 +3,12 @@
 //! category rules, then the page's rendering of the body. Nothing may panic.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{NOW, registry};
 use libfuzzer_sys::fuzz_target;
-use portal_core::category::Registry;
 use portal_core::{TenantKind, front_matter};
-use std::sync::OnceLock;
-
-const NOW: i64 = 1_790_000_000_000;
-
-fn registry() -> &'static Registry {
-    static R: OnceLock<Registry> = OnceLock::new();
-    R.get_or_init(Registry::builtin)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Ok((text, _conversion)) = portal_core::legacy::decode_bytes(data) else {

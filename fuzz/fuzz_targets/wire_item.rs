@@ -6,18 +6,13 @@
 //! the category field is empty, so record categories are reached without guessing their codes.
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{NOW, registry};
 use libfuzzer_sys::fuzz_target;
-use portal_core::category::Registry;
 use portal_core::{ItemDraft, TenantKind};
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
-
-const NOW: i64 = 1_790_000_000_000;
-
-fn registry() -> &'static Registry {
-    static R: OnceLock<Registry> = OnceLock::new();
-    R.get_or_init(Registry::builtin)
-}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, rest)) = data.split_first() else {
