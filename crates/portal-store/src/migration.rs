@@ -433,8 +433,9 @@ impl MigrationTrait for M0006BodyHtmlDerived {
     }
 }
 
-/// The audit log is read in the order it was written (its id), which is also the order of its
-/// timestamps: the index on `at` only cost an entry per audited event (one per published item).
+/// Nothing reads the audit log by time, and its id (the order rows were written in) is already
+/// its time order: the index on `at` only cost an entry per audited event (one per published
+/// item).
 struct M0007AuditInInsertOrder;
 
 impl MigrationName for M0007AuditInInsertOrder {
