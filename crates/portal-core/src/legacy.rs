@@ -25,8 +25,9 @@
 //! - the share of valid syllables is strictly higher than in the text as received (so genuine
 //!   Vietnamese written with Latin-1 letters, "Tôi có cá", stays as it is);
 //! - there is evidence typical of the encoding:
-//!   - TCVN3: a letter byte that Western text uses as a symbol (¸ ¹ ¶ « © ® ­…) next to a
-//!     letter, or an accented capital inside a lower-case word ("ViÖt");
+//!   - TCVN3: a letter byte that Western text uses as a symbol (¸ ¹ ¶ © ® ­…) next to a
+//!     letter, « or » between two letters ("Th«ng"; as quotes, "»so«", they touch only one),
+//!     or an accented capital inside a lower-case word ("ViÖt");
 //!   - VNI: a vowel followed by a diacritic byte in a pair that Western languages do not use,
 //!     e.g. "eä", "aø" (French "où", "oû", "aï"… do not count), or else ≥ 2 converted words,
 //!     making up ≥ 60 % of the words, with every word valid.
@@ -385,7 +386,8 @@ fn tcvn3_decode(bytes: &[u8]) -> Decoded {
 }
 
 /// A TCVN3 letter byte that Western text uses as a symbol (¸ ¹ « © ­ ×…) next to a letter, or an
-/// accented capital inside a lower-case word ("ViÖt", "BÕn"). µ (micro) and · are not counted.
+/// accented capital inside a lower-case word ("ViÖt", "BÕn"). µ (micro) and · are not counted,
+/// and « » only between two letters ("Th«ng"): as quotes they touch one ("»so«", "«non»").
 fn tcvn3_evidence(bytes: &[u8], i: usize) -> bool {
     let at = |j: Option<usize>| j.and_then(|j| bytes.get(j)).copied();
     let (prev, next) = (at(i.checked_sub(1)), at(i.checked_add(1)));
@@ -398,6 +400,7 @@ fn tcvn3_evidence(bytes: &[u8], i: usize) -> bool {
         })
     };
     match bytes.get(i).copied() {
+        Some(0xAB | 0xBB) => letter(prev) && letter(next),
         Some(0xA1..=0xAE | 0xB6 | 0xB8 | 0xB9 | 0xBB..=0xBE | 0xD7) => letter(prev) || letter(next),
         Some(b) if is_upper_byte(b) => letter(prev) && (lowerish(prev) || lowerish(next)),
         _ => false,
