@@ -483,3 +483,31 @@ fn western_item_files_are_not_converted() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The legacy text seen in the wild, saved as the title or the body of an item file.
+#[test]
+fn legacy_text_seen_in_the_wild_in_item_files() {
+    let mut wrong = Vec::new();
+    for (table, from) in [(TCVN3_SEEN, Tcvn3), (VNI_SEEN, Vni)] {
+        for case in table.split('|') {
+            let (legacy, unicode) = case.split_once('=').unwrap();
+            // As bytes: no byte-order mark, and "−" was TCVN3 "ư", byte 0xAD.
+            let legacy = legacy.trim_start_matches('\u{FEFF}').replace('−', "\u{AD}");
+            for format in FORMATS {
+                let files = [
+                    (legacy.as_str(), unicode, "", ""),
+                    ("Report 2024", "Report 2024", legacy.as_str(), unicode),
+                ];
+                for (title, title_unicode, body, body_unicode) in files {
+                    let file = item_file(format, title, "", "", body);
+                    let expected = item_file(format, title_unicode, "", "", body_unicode);
+                    let decoded = decode_bytes(&western_bytes(&file));
+                    if decoded != Ok((expected, Some(conv(from, RawBytes)))) {
+                        wrong.push(format!("{format:?} {legacy:?}: {decoded:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
