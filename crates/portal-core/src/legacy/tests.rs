@@ -425,8 +425,9 @@ fn legacy_item_file_with_a_title_only() {
     }
 }
 
-/// Short titles typed without any letter that only one of the encodings writes that way: the
-/// words that contain legacy bytes are still the evidence.
+/// Short titles give little to go on. In VNI, "Ñi hoïc" (Đi học) has no pair typical of VNI
+/// (Spanish has ñ, French "oï"), so its two words, both changed by the conversion, are the
+/// only evidence.
 #[test]
 fn legacy_item_file_with_a_short_title() {
     for format in FORMATS {
