@@ -15,6 +15,8 @@ pub mod media;
 pub mod render;
 pub mod tenant;
 pub mod text;
+pub mod time;
 
 pub use item::{FieldError, ItemDraft, NormalizedItem, ProvinceReview, PublicationState};
 pub use tenant::{TenantKind, validate_domain, validate_slug};
+pub use time::UnixMillis;
