@@ -22,14 +22,14 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use portal_core::{PublicationState, UnixMillis};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait, Value,
+};
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot};
 
 use super::columns::{self, Content};
-use super::tx::{
-    AgentRow, CurrentItem, IngestTx, ItemRow, Known, Records, TenantRow, parse_state,
-};
+use super::tx::{AgentRow, CurrentItem, IngestTx, ItemRow, Known, Records, TenantRow, parse_state};
 use super::{GroupSize, Job, Outcome, absorb, apply_jobs, reply_all, take_group};
 use crate::tenants::parse_kind;
 use crate::{Result, Store, StoreError};
@@ -414,11 +414,7 @@ struct Prefetched {
 
 impl Prefetched {
     /// The answer to `current_items(tenant_id, external_ids)`, if this read covered it.
-    fn get(
-        &self,
-        tenant_id: i64,
-        external_ids: &[&str],
-    ) -> Option<HashMap<String, CurrentItem>> {
+    fn get(&self, tenant_id: i64, external_ids: &[&str]) -> Option<HashMap<String, CurrentItem>> {
         let items = self.by_tenant.get(&tenant_id)?;
         if !external_ids.iter().all(|e| self.asked.contains(*e)) {
             return None;
