@@ -17,7 +17,7 @@ pub struct TestHub {
     pub config: HubConfig,
     running: Option<RunningHub>,
     /// The PostgreSQL database, dropped after the hub (fields drop in this order).
-    _database: Option<portal_store::scratch::ScratchDatabase>,
+    _database: Option<portal_store::testing::ScratchDatabase>,
 }
 
 impl TestHub {
@@ -36,7 +36,7 @@ impl TestHub {
         extra.push_str(config);
         extra.push('\n');
         let database = if db == Db::Postgres {
-            let db = portal_store::scratch::ScratchDatabase::create("portal_e2e").await?;
+            let db = portal_store::testing::ScratchDatabase::create("portal_e2e").await?;
             extra.push_str(&format!("database_url = {:?}\n", db.url()));
             Some(db)
         } else {
