@@ -116,15 +116,19 @@ impl MediaFiles {
             }
         }
         let dir = self.partial_dir(agent);
-        tokio::fs::create_dir_all(&dir).await?;
+        private_dir(&dir).await?;
         let path = self.partial(agent, sha);
         let mut f = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
             .open(&path)
             .await?;
+        // tokio's file hands the write to another thread and reports its error on the next
+        // flush: flush before the sync, or a failed write would go unnoticed.
         let written = async {
             f.write_all(data).await?;
+            f.flush().await?;
             f.sync_data().await
         }
         .await;
@@ -161,7 +165,7 @@ impl MediaFiles {
         let ty = check_type(&head, total)?;
         let dest = self.path(sha);
         if let Some(parent) = dest.parent() {
-            tokio::fs::create_dir_all(parent).await?;
+            private_dir(parent).await?;
         }
         tokio::fs::rename(&partial, &dest).await?;
         if let Some(parent) = dest.parent()
@@ -212,6 +216,16 @@ impl MediaFiles {
         }
         Ok(removed)
     }
+}
+
+/// Media are the hub's own files: directories 0700 and files 0600 whatever the umask (the
+/// public reads them through the hub, never from the disk).
+async fn private_dir(dir: &Path) -> std::io::Result<()> {
+    tokio::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .await
 }
 
 fn check_type(head: &[u8], total: u64) -> Result<MediaType, MediaError> {
@@ -321,4 +335,31 @@ mod tests {
         assert_eq!(files.received("ag", &a).await, 0);
         files.append("ag", &b, 1_000, 0, mp4, 1_010).await.unwrap();
     }
+}
+
+#[cfg(test)]
+mod full_disk {
+    use super::*;
+
+    /// A chunk that cannot be written (the disk is full) is an I/O error that says so.
+    #[tokio::test]
+    async fn a_full_disk_is_an_io_error_that_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = MediaFiles::new(dir.path());
+        let sha = "e".repeat(64);
+        let partial = dir.path().join("partial").join("ag");
+        std::fs::create_dir_all(&partial).unwrap();
+        std::os::unix::fs::symlink("/dev/full", partial.join(&sha)).unwrap();
+        let png = b"\x89PNG\r\n\x1a\n0123456789";
+        match files.append("ag", &sha, 100, 0, png, 1 << 30).await {
+            Err(MediaError::Io(e)) => assert!(is_disk_full(&e), "{e:?} {:?}", e.raw_os_error()),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// Whether an I/O error means the file system is full (or the quota of its user is).
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull
+        || matches!(e.raw_os_error(), Some(libc::ENOSPC) | Some(libc::EDQUOT))
 }

@@ -1,4 +1,5 @@
-//! Human durations in configuration and on the command line: `90s`, `30m`, `24h`, `7d`.
+//! Human durations in configuration and on the command line: `500ms`, `90s`, `30m`, `24h`,
+//! `7d`.
 //!
 //! Configuration holds them as [`HumanDuration`], parsed once when the file is loaded (an error
 //! names the key), and written back the way the operator wrote them.
@@ -12,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub enum DurationError {
     #[error("{0:?} is not a duration (e.g. 90s, 30m, 24h, 7d)")]
     NotANumber(String),
-    #[error("{0:?}: the unit must be s, m, h or d")]
+    #[error("{0:?}: the unit must be ms, s, m, h or d")]
     Unit(String),
     #[error("{0:?} must be more than zero and at most 100 years")]
     OutOfRange(String),
@@ -29,16 +30,17 @@ pub fn parse_duration(s: &str) -> Result<Duration, DurationError> {
     let n: u64 = num
         .parse()
         .map_err(|_| DurationError::NotANumber(s.to_string()))?;
-    let mul = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
+    let millis_per_unit = match unit {
+        "ms" => 1,
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
         _ => return Err(DurationError::Unit(s.to_string())),
     };
-    n.checked_mul(mul)
-        .filter(|v| *v > 0 && *v <= 100 * 365 * 86_400)
-        .map(Duration::from_secs)
+    n.checked_mul(millis_per_unit)
+        .filter(|v| *v > 0 && *v <= 100 * 365 * 86_400_000)
+        .map(Duration::from_millis)
         .ok_or_else(|| DurationError::OutOfRange(s.to_string()))
 }
 
@@ -107,6 +109,7 @@ mod tests {
         assert_eq!(p("30m"), Ok(1800));
         assert_eq!(p("24h"), Ok(86_400));
         assert_eq!(p("7d"), Ok(604_800));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(p("0s"), Err(DurationError::OutOfRange("0s".into())));
         assert_eq!(p("1w"), Err(DurationError::Unit("1w".into())));
         assert_eq!(p("h"), Err(DurationError::NotANumber("h".into())));

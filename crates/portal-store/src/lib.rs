@@ -55,6 +55,26 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// Creates the database file readable by its owner only, if it does not exist yet: SQLite
+/// gives its write-ahead log and shared-memory files the mode of the database file, so the
+/// whole database stays private whatever the process's umask.
+fn create_private_file(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create the database {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 /// A handle on the hub's database. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -92,6 +112,9 @@ impl Store {
                  sqlite:///var/lib/portal-hub/hub.db?mode=rwc"
                     .into(),
             ));
+        }
+        if let Some(path) = sqlite_file {
+            create_private_file(std::path::Path::new(path))?;
         }
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)

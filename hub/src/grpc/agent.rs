@@ -16,12 +16,12 @@ use super::auth::caller;
 use crate::service::{self, HeartbeatReport, PublishEntry, UploadStart, WithdrawEntry};
 use crate::state::HubState;
 
-pub struct AgentApi {
+pub(super) struct AgentApi {
     state: HubState,
 }
 
 impl AgentApi {
-    pub fn new(state: HubState) -> Self {
+    pub(super) fn new(state: HubState) -> Self {
         Self { state }
     }
 }

@@ -10,12 +10,12 @@ use super::auth::caller;
 use crate::service;
 use crate::state::HubState;
 
-pub struct EnrollApi {
+pub(super) struct EnrollApi {
     state: HubState,
 }
 
 impl EnrollApi {
-    pub fn new(state: HubState) -> Self {
+    pub(super) fn new(state: HubState) -> Self {
         Self { state }
     }
 }

@@ -196,7 +196,7 @@ fn source_of(ip: IpAddr) -> IpAddr {
 /// the limiter's memory is bounded whatever the number of sources.
 const MAX_TRACKED: usize = 100_000;
 /// How often an address's failures are logged and written to the audit log.
-pub const REPORT_EVERY: Duration = Duration::from_secs(60);
+pub(super) const REPORT_EVERY: Duration = Duration::from_secs(60);
 
 struct Entry {
     failures: u32,

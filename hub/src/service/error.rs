@@ -7,7 +7,7 @@ use portal_core::FieldError;
 use portal_store::StoreError;
 
 /// Why an operation did not happen, in terms a caller can act on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum ServiceError {
     /// The request is malformed; each field says what is wrong. Retrying it unchanged fails
     /// again.

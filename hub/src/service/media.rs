@@ -51,7 +51,7 @@ fn media_error(st: &HubState, e: MediaError) -> ServiceError {
         MediaError::Io(e) => {
             tracing::error!(error = %e, "media storage failed");
             st.health.write_failed(Component::MediaStorage, &e, now());
-            let why = if e.raw_os_error() == Some(libc::ENOSPC) {
+            let why = if crate::media::is_disk_full(&e) {
                 "the hub's media storage is full"
             } else {
                 "the hub could not store the medium"

@@ -80,6 +80,17 @@ impl PageCache {
         self.pages.insert(key, page).await;
     }
 
+    /// The page under `key`, built by `build` if it is not cached. Concurrent requests for the
+    /// same page wait for one build instead of each starting their own (so a slow page costs
+    /// one render thread, however many readers ask for it); a failed build is not cached.
+    pub async fn get_or_build<F, E>(&self, key: String, build: F) -> Result<Arc<Rendered>, Arc<E>>
+    where
+        F: std::future::Future<Output = Result<Arc<Rendered>, E>>,
+        E: Send + Sync + 'static,
+    {
+        self.pages.try_get_with(key, build).await
+    }
+
     /// A tenant's content changed: its pages and the front page are stale.
     pub fn invalidate_tenant(&self, slug: &str) {
         if let Ok(mut g) = self.tenant_gens.write() {

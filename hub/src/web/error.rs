@@ -9,7 +9,7 @@ use super::page::{HTML, respond};
 use super::pages::{self, SiteContext};
 use crate::service::ServiceError;
 
-pub fn status_of(e: &ServiceError) -> StatusCode {
+pub(super) fn status_of(e: &ServiceError) -> StatusCode {
     match e {
         ServiceError::Invalid { .. } => StatusCode::BAD_REQUEST,
         ServiceError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
@@ -24,7 +24,7 @@ pub fn status_of(e: &ServiceError) -> StatusCode {
 }
 
 /// The page for an error, in the site's layout.
-pub fn page(ctx: &SiteContext, e: ServiceError) -> Response {
+pub(super) fn page(ctx: &SiteContext, e: ServiceError) -> Response {
     let status = status_of(&e);
     let html = match status {
         StatusCode::NOT_FOUND => pages::not_found(ctx),

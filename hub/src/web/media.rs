@@ -17,7 +17,7 @@ fn status(code: StatusCode, text: &'static str) -> Response {
 }
 
 /// Parses a single `bytes=` range against a length; `Err(())` means unsatisfiable.
-pub fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
+pub(super) fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
     let spec = value.trim().strip_prefix("bytes=")?;
     if spec.contains(',') {
         return None; // multiple ranges: answer with the whole object
@@ -50,7 +50,7 @@ pub fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
 }
 
 /// `GET` and `HEAD /media/<sha256>`.
-pub async fn serve(
+pub(super) async fn serve(
     State(state): State<HubState>,
     Path(sha): Path<String>,
     method: Method,

@@ -17,7 +17,7 @@ use crate::state::HubState;
 
 /// A page a reader can ask for, with everything that identifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Page {
+pub(super) enum Page {
     /// The provincial portal's front page.
     Front,
     /// A tenant's home page.
@@ -50,7 +50,7 @@ impl Page {
 
     /// The cache key: the link mode (links differ), the page and all its parameters, under
     /// the generation of its tenant (or of the front page).
-    pub fn cache_key(&self, st: &HubState, mode: LinkMode) -> String {
+    pub(super) fn cache_key(&self, st: &HubState, mode: LinkMode) -> String {
         let what = match self {
             Page::Front => "front".to_string(),
             Page::TenantHome { .. } => "home".to_string(),
@@ -123,39 +123,45 @@ impl From<RenderError> for Failure {
 }
 
 /// Serves a page from the cache, or builds, caches and serves it.
-pub async fn serve(st: &HubState, ctx: &SiteContext, page: Page, headers: &HeaderMap) -> Response {
+pub(super) async fn serve(
+    st: &HubState,
+    ctx: &SiteContext,
+    page: Page,
+    headers: &HeaderMap,
+) -> Response {
     let key = page.cache_key(st, ctx.mode);
-    if let Some(hit) = st.cache.get(&key).await {
-        return respond(StatusCode::OK, HTML, &hit, headers);
-    }
-    match page.build(st, ctx, &key).await {
-        Ok(html) => {
-            let rendered = Rendered::new(html);
-            st.cache.put(key, rendered.clone()).await;
-            respond(StatusCode::OK, HTML, &rendered, headers)
-        }
-        Err(Failure::Service(e)) => super::error::page(ctx, e),
-        Err(Failure::Render(e)) => {
-            let mut r = super::error::page(ctx, ServiceError::Unavailable(e.to_string()));
-            if e == RenderError::Busy {
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    let built = st
+        .cache
+        .get_or_build(key.clone(), async {
+            page.build(st, ctx, &key).await.map(Rendered::new)
+        })
+        .await;
+    match built {
+        Ok(rendered) => respond(StatusCode::OK, HTML, &rendered, headers),
+        Err(failure) => match &*failure {
+            Failure::Service(e) => super::error::page(ctx, e.clone()),
+            Failure::Render(e) => {
+                let mut r = super::error::page(ctx, ServiceError::Unavailable(e.to_string()));
+                if *e == RenderError::Busy {
+                    r.headers_mut()
+                        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                }
+                r
             }
-            r
-        }
+        },
     }
 }
 
-pub const HTML: &str = "text/html; charset=utf-8";
+pub(super) const HTML: &str = "text/html; charset=utf-8";
 
 /// Pages send a Content-Security-Policy without `script-src`: nothing in an item can run.
-pub const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+pub(super) const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
                             media-src 'self' https:; base-uri 'none'; form-action 'self'; \
                             frame-ancestors 'none'";
 
 /// A rendered page, or `304 Not Modified` when the reader holds it already. The length is
 /// always given, also for `HEAD` (whose body the router drops).
-pub fn respond(
+pub(super) fn respond(
     status: StatusCode,
     content_type: &'static str,
     page: &Arc<Rendered>,
