@@ -177,7 +177,7 @@ async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Recei
 async fn maintenance(state: HubState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut minutes = 0u64;
     loop {
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             match state
                 .media
                 .sweep_partials(state.config.media_partial_ttl.get())

@@ -5,20 +5,20 @@
 use portal_core::{ItemDraft, TenantKind, UnixMillis};
 use portal_store::{Actor, AgentClaims, IngestEntry, IssuedSerial, Store, testing};
 
-pub const NOW: UnixMillis = UnixMillis::from_millis(1_800_000_000_000);
+pub(crate) const NOW: UnixMillis = UnixMillis::from_millis(1_800_000_000_000);
 
-pub fn operator() -> Actor {
+pub(crate) fn operator() -> Actor {
     Actor::Operator("test".into())
 }
 
-pub async fn sqlite() -> (Store, tempfile::TempDir) {
+pub(crate) async fn sqlite() -> (Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&testing::sqlite_url(dir.path())).await.unwrap();
     (store, dir)
 }
 
 /// A store on a new PostgreSQL database, dropped with the second value.
-pub async fn postgres() -> (Store, testing::ScratchDatabase) {
+pub(crate) async fn postgres() -> (Store, testing::ScratchDatabase) {
     let db = testing::ScratchDatabase::create("portal_store_test")
         .await
         .expect("PostgreSQL must be running for the store tests (see deploy/test-deps.sh)");
@@ -33,20 +33,20 @@ macro_rules! both_databases {
         mod $scenario {
             #[tokio::test]
             async fn sqlite() {
-                let (store, _dir) = crate::common::sqlite().await;
+                let (store, _dir) = $crate::common::sqlite().await;
                 super::$scenario(store).await;
             }
 
             #[tokio::test]
             async fn postgres() {
-                let (store, _db) = crate::common::postgres().await;
+                let (store, _db) = $crate::common::postgres().await;
                 super::$scenario(store).await;
             }
         }
     )+};
 }
 
-pub fn draft(id: &str, title: &str) -> ItemDraft {
+pub(crate) fn draft(id: &str, title: &str) -> ItemDraft {
     ItemDraft {
         id: id.into(),
         title: title.into(),
@@ -60,7 +60,7 @@ pub fn draft(id: &str, title: &str) -> ItemDraft {
     }
 }
 
-pub fn entry(seq: i64, d: ItemDraft) -> IngestEntry {
+pub(crate) fn entry(seq: i64, d: ItemDraft) -> IngestEntry {
     IngestEntry {
         seq,
         item_id: d.id.clone(),
@@ -68,7 +68,7 @@ pub fn entry(seq: i64, d: ItemDraft) -> IngestEntry {
     }
 }
 
-pub async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
+pub(crate) async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
     store
         .add_tenant(
             slug,
@@ -83,7 +83,7 @@ pub async fn enrolled(store: &Store, slug: &str) -> portal_store::AgentAuth {
 }
 
 /// The claims of a certificate issued to `agent-<slug><suffix>` (see [`another_agent`]).
-pub fn claims_of(slug: &str, suffix: &str) -> AgentClaims {
+pub(crate) fn claims_of(slug: &str, suffix: &str) -> AgentClaims {
     AgentClaims {
         agent_id: format!("agent-{slug}{suffix}"),
         tenant_slug: slug.into(),
@@ -92,7 +92,11 @@ pub fn claims_of(slug: &str, suffix: &str) -> AgentClaims {
 }
 
 /// Enrolls one more agent of an existing tenant (`agent-<slug><suffix>`).
-pub async fn another_agent(store: &Store, slug: &str, suffix: &str) -> portal_store::AgentAuth {
+pub(crate) async fn another_agent(
+    store: &Store,
+    slug: &str,
+    suffix: &str,
+) -> portal_store::AgentAuth {
     let token = format!("hash-{slug}{suffix}");
     store
         .add_enrollment_token(
