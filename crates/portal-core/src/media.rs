@@ -111,6 +111,9 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     if !markdown.contains("![") && !markdown.contains(MEDIA_SCHEME) {
         return Ok(Vec::new());
     }
+    // pulldown-cmark's parse is slow on deeply nested block quotes and lists: such a body is
+    // refused for that before it is parsed.
+    crate::markdown_limits::block_shape(markdown).map_err(|e| vec![e])?;
     let mut refs = Vec::new();
     let mut errors = Vec::new();
     // (destination, alt text so far) of the image being read.
@@ -149,6 +152,54 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     } else {
         Err(errors)
     }
+}
+
+/// Checks that every image raw HTML puts on a page has alt text, as Markdown images must
+/// (`media_refs`): `<img>` in any case and attribute order, in HTML blocks or inline, and
+/// `<image>`, which HTML parsers turn into `<img>`. Decided on the sanitised HTML, which is what
+/// reaches the page, so markup the sanitiser drops or rewrites cannot hide an image or fake its
+/// alt text. Only a body containing `<im` (any case) is rendered for this. A body over the
+/// structural limits gets that error instead (see [`crate::markdown_limits`]).
+pub fn html_images_without_alt(markdown: &str) -> Vec<FieldError> {
+    let has_tag = markdown
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"im"));
+    if !has_tag {
+        return Vec::new();
+    }
+    let html = match crate::render::sanitized_raw_html_only(markdown) {
+        Ok(html) => html,
+        Err(e) => return vec![e],
+    };
+    let mut errors = Vec::new();
+    for img in crate::render::serialized_images(&html) {
+        if img.alt.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            continue;
+        }
+        let src = img.src.unwrap_or_default();
+        let src: String = if src.chars().count() > 120 {
+            src.chars().take(120).chain("…".chars()).collect()
+        } else {
+            src
+        };
+        let what = if src.is_empty() {
+            "an HTML <img> without src".to_string()
+        } else {
+            format!("HTML image {src}")
+        };
+        let e = FieldError::new(
+            "body",
+            format!(
+                "{what} has no alt text; add alt=\"...\" describing it for readers who cannot \
+                 see it"
+            ),
+        );
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+    errors
 }
 
 fn push_ref(

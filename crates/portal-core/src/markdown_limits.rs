@@ -1,0 +1,1306 @@
+//! Structural limits on item bodies, so that rendering a body stays linear in its size.
+//!
+//! Rendering is Markdown (pulldown-cmark) → HTML → ammonia, which parses the HTML again with
+//! html5ever. Two of these steps cost time in proportion to *nesting*, not size:
+//!
+//! - pulldown-cmark matches every line against every open block container (block quote, list
+//!   item), so lazy continuation lines under a deep container cost depth × lines;
+//! - html5ever's tree builder scans its stack of open elements for many tags (closing a `<p>`
+//!   before a block, `<li>`, end tags that match nothing, formatting elements reopened in each
+//!   paragraph), so a deep stack costs depth × tags.
+//!
+//! Measured (release build, before these limits): `"> "` repeated to 64 KiB rendered in 3.9 s
+//! and to 256 KiB in 74 s; `"- "` repeated then `a` in 35 s at 64 KiB; 160 KiB of open
+//! emphasis followed by unmatched end tags in 3.5 s; 1 MiB of `<font face=Arial>a` paragraphs
+//! (each reopening every unclosed `<font>` before it) in 16 s. Almost all of it in html5ever.
+//! Sizes alone are linear: a 1 MiB body of any flat shape renders in well under a second.
+//!
+//! So a body may nest at most [`MAX_BLOCK_NESTING`] block containers, and the HTML it becomes
+//! may hold at most [`MAX_HTML_NESTING`] open elements at once, Markdown's and raw HTML's
+//! together. Both checks are linear: they stop as soon as a limit is passed, so their own
+//! per-line or per-tag work is bounded by the limit. Ingest rejects a body over a limit with a
+//! field error ([`check_structure`]); rendering shows a short notice instead of a body stored
+//! before the limits ([`crate::render::markdown_to_safe_html`]).
+
+use crate::FieldError;
+
+/// Block quotes and list items nested in one another. Real documents use a handful (a quote
+/// in a list in a quote); 32 leaves room for any outline while keeping pulldown-cmark's
+/// per-line container matching small.
+pub const MAX_BLOCK_NESTING: usize = 32;
+
+/// Elements open at once in the HTML a body becomes, as the HTML parser of the sanitiser sees
+/// it: Markdown's own (`<blockquote>`, `<ul><li>` per list level, `<p>`, emphasis, links) and
+/// raw HTML's, including the formatting elements (`<b>`, `<font>`, ...) the parser reopens in
+/// each paragraph when they were never closed. 32 lists nested deepest make 64 + a few; the
+/// rest is for emphasis and honest HTML. At this depth a 1 MiB body of the worst tag soup
+/// still renders in a fraction of a second.
+pub const MAX_HTML_NESTING: usize = 100;
+
+/// Elements a block adds around its inline content at most: `<table><tbody><tr><td>`.
+const BLOCK_WRAPPERS: usize = 4;
+
+/// Checks that a body (Markdown, possibly with raw HTML) stays within [`MAX_BLOCK_NESTING`] and
+/// [`MAX_HTML_NESTING`]. Linear in the body's size. Most bodies (no raw HTML, modest emphasis)
+/// are decided by one pass over their lines; the others are turned into HTML (not sanitised)
+/// and that is checked: what the sanitiser would parse.
+pub fn check_structure(markdown: &str) -> Result<(), FieldError> {
+    let shape = block_shape(markdown)?;
+    if !shape.has_html && 2 * shape.depth + BLOCK_WRAPPERS + shape.inline_marks <= MAX_HTML_NESTING
+    {
+        // Without raw HTML the page's HTML is Markdown's alone: two elements per container
+        // level at most (`<ul><li>`), the block's wrappers, and one element per emphasis or
+        // link level, each of which needs at least one `*`, `_`, `~` or `[` in its paragraph.
+        return Ok(());
+    }
+    check_html(&crate::render::markdown_to_raw_html(markdown))
+}
+
+/// Every structural error of a body: [`check_structure`], then (when that passed, so the
+/// rendering is cheap) raw HTML images without alt text
+/// ([`crate::media::html_images_without_alt`]).
+pub fn check_body(markdown: &str) -> Vec<FieldError> {
+    match check_structure(markdown) {
+        Err(e) => vec![e],
+        Ok(()) => crate::media::html_images_without_alt(markdown),
+    }
+}
+
+/// Adds [`check_body`]'s errors to `errors`, leaving out any already there (media reference
+/// checks report the same structure error when they could not parse the body).
+pub fn push_body_errors(markdown: &str, errors: &mut Vec<FieldError>) {
+    for e in check_body(markdown) {
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+}
+
+/// The error for a body whose block containers nest too deep.
+fn too_deep_blocks(line: usize) -> FieldError {
+    FieldError::new(
+        "body",
+        format!(
+            "block quotes and lists are nested more than {MAX_BLOCK_NESTING} levels deep \
+             (line {line}); at most {MAX_BLOCK_NESTING} are allowed: quote or indent less"
+        ),
+    )
+}
+
+/// What one pass over a body's lines finds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BlockShape {
+    /// Deepest nesting of block quotes and list items (an upper bound of pulldown-cmark's).
+    pub depth: usize,
+    /// Most `*`, `_`, `~` and `[` between two blank lines: a bound of inline nesting.
+    pub inline_marks: usize,
+    /// Whether a `<` starts something that may be raw HTML or an autolink.
+    pub has_html: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Container {
+    Quote,
+    /// A list item whose continuation lines are indented by this many columns.
+    Item(usize),
+}
+
+/// One line being matched against the open containers: byte position, its column (tabs
+/// stop at multiples of 4) and columns left over from a tab partly consumed as indentation.
+struct Cursor<'a> {
+    b: &'a [u8],
+    pos: usize,
+    col: usize,
+    virt: usize,
+}
+
+impl Cursor<'_> {
+    /// Columns of indentation from here, counting no further than `cap`.
+    fn indent(&self, cap: usize) -> usize {
+        let mut n = self.virt;
+        let mut col = self.col;
+        for &c in &self.b[self.pos..] {
+            if n >= cap {
+                break;
+            }
+            match c {
+                b' ' => {
+                    n += 1;
+                    col += 1;
+                }
+                b'\t' => {
+                    let w = 4 - col % 4;
+                    n += w;
+                    col += w;
+                }
+                _ => break,
+            }
+        }
+        n.min(cap)
+    }
+
+    /// Consumes `n` columns of indentation (the caller measured them with `indent`).
+    fn consume(&mut self, mut n: usize) {
+        let v = self.virt.min(n);
+        self.virt -= v;
+        n -= v;
+        while n > 0 {
+            match self.b.get(self.pos) {
+                Some(b' ') => {
+                    self.pos += 1;
+                    self.col += 1;
+                    n -= 1;
+                }
+                Some(b'\t') => {
+                    let w = 4 - self.col % 4;
+                    self.pos += 1;
+                    self.col += w;
+                    if w > n {
+                        self.virt = w - n;
+                        n = 0;
+                    } else {
+                        n -= w;
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// Consumes one byte that is not whitespace (a marker character).
+    fn bump(&mut self, len: usize) {
+        self.virt = 0;
+        self.pos += len;
+        self.col += len;
+    }
+
+    /// After a block quote's `>`: one optional space (or one column of a tab).
+    fn optional_space(&mut self) {
+        if matches!(self.b.get(self.pos), Some(b' ' | b'\t')) {
+            self.consume(1);
+        }
+    }
+
+    fn byte(&self, at: usize) -> Option<u8> {
+        self.b.get(at).copied()
+    }
+}
+
+/// Per line facts computed once, so that checks at every marker position stay O(1).
+struct LineFacts {
+    /// The line is whitespace from this byte on.
+    blank_from: usize,
+    /// For `-`, `*`, `_`: the line holds only that character and whitespace from this byte on.
+    only_from: [usize; 3],
+    /// For `-`, `*`, `_`: byte index of the third occurrence counted from the end, if any.
+    third_last: [Option<usize>; 3],
+}
+
+const BREAK_CHARS: [u8; 3] = [b'-', b'*', b'_'];
+
+impl LineFacts {
+    fn of(b: &[u8]) -> Self {
+        let blank_from = b
+            .iter()
+            .rposition(|c| !matches!(c, b' ' | b'\t'))
+            .map_or(0, |i| i + 1);
+        let mut only_from = [b.len(); 3];
+        let mut third_last = [None; 3];
+        for (k, &ch) in BREAK_CHARS.iter().enumerate() {
+            let mut seen = 0;
+            let mut still = true;
+            for (i, &c) in b.iter().enumerate().rev() {
+                if c == ch {
+                    seen += 1;
+                    if seen == 3 {
+                        third_last[k] = Some(i);
+                    }
+                } else if !matches!(c, b' ' | b'\t') {
+                    still = false;
+                }
+                if still {
+                    only_from[k] = i;
+                }
+                if !still && seen >= 3 {
+                    break;
+                }
+            }
+        }
+        LineFacts {
+            blank_from,
+            only_from,
+            third_last,
+        }
+    }
+
+    /// Whether a thematic break (`---`, `* * *`, `___`) starts at byte `p`.
+    fn thematic_break_at(&self, b: &[u8], p: usize) -> bool {
+        let Some(k) = b
+            .get(p)
+            .and_then(|c| BREAK_CHARS.iter().position(|x| x == c))
+        else {
+            return false;
+        };
+        p >= self.only_from[k] && self.third_last[k].is_some_and(|t| t >= p)
+    }
+}
+
+/// A list marker at byte `p`: its width in bytes (`-`, `+`, `*`, or 1–9 digits and `.`/`)`),
+/// when a space, a tab or the end of the line follows.
+fn list_marker(b: &[u8], p: usize) -> Option<usize> {
+    let w = match b.get(p)? {
+        b'-' | b'+' | b'*' => 1,
+        c if c.is_ascii_digit() => {
+            let digits = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 9 || !matches!(b.get(p + digits), Some(b'.' | b')')) {
+                return None;
+            }
+            digits + 1
+        }
+        _ => return None,
+    };
+    matches!(b.get(p + w), None | Some(b' ' | b'\t')).then_some(w)
+}
+
+/// A code fence (three or more `` ` `` or `~`) at byte `p`: its character and length.
+fn fence_at(b: &[u8], p: usize) -> Option<(u8, usize)> {
+    let c = *b.get(p)?;
+    if c != b'`' && c != b'~' {
+        return None;
+    }
+    let n = b[p..].iter().take_while(|x| **x == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// An ATX heading (`#` to `######` then a space or the end of the line) at byte `p`.
+fn heading_at(b: &[u8], p: usize) -> bool {
+    let n = b[p..].iter().take_while(|x| **x == b'#').count();
+    (1..=6).contains(&n) && matches!(b.get(p + n), None | Some(b' ' | b'\t'))
+}
+
+/// Splits a text into lines at `\n`, `\r\n` and a lone `\r`, as CommonMark does.
+fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.iter().position(|c| *c == b'\n' || *c == b'\r') {
+            Some(i) => {
+                let skip = if r[i] == b'\r' && r.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&r[i + skip..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// One pass over the lines of a body: how deep block quotes and list items nest (an upper
+/// bound of what CommonMark, and pulldown-cmark, make of it), how many emphasis and link
+/// marks a paragraph holds at most, and whether raw HTML may be present. Fails as soon as the
+/// nesting passes [`MAX_BLOCK_NESTING`], so the work per line is its length plus that limit.
+///
+/// Where CommonMark's rules are involved (lazy continuation, which list markers may interrupt
+/// a paragraph, HTML blocks) it errs on keeping containers open or opening them: a count too
+/// high can only reject an absurd document, a count too low would let one through.
+pub(crate) fn block_shape(markdown: &str) -> Result<BlockShape, FieldError> {
+    let bytes = markdown.as_bytes();
+    let mut shape = BlockShape {
+        has_html: bytes
+            .windows(2)
+            .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || b"/!?".contains(&w[1]))),
+        ..BlockShape::default()
+    };
+    let mut stack: Vec<Container> = Vec::new();
+    // The innermost open leaf is a paragraph (so a line matching fewer containers may be a
+    // lazy continuation of it).
+    let mut in_paragraph = false;
+    // An open fenced code block: its character and length. It belongs to the innermost
+    // container, since none can open inside it.
+    let mut fence: Option<(u8, usize)> = None;
+    let mut marks = 0usize;
+    for (number, b) in lines(bytes).enumerate() {
+        let facts = LineFacts::of(b);
+        if facts.blank_from == 0 {
+            marks = 0;
+        } else {
+            marks += b
+                .iter()
+                .filter(|c| matches!(c, b'*' | b'_' | b'~' | b'['))
+                .count();
+            shape.inline_marks = shape.inline_marks.max(marks);
+        }
+        let mut cur = Cursor {
+            b,
+            pos: 0,
+            col: 0,
+            virt: 0,
+        };
+        // 1. Match the open containers, outermost first.
+        let mut matched = 0;
+        for c in &stack {
+            match *c {
+                Container::Quote => {
+                    let ind = cur.indent(4);
+                    let mut probe = Cursor { b, ..cur };
+                    probe.consume(ind);
+                    if ind <= 3 && probe.byte(probe.pos) == Some(b'>') {
+                        cur = probe;
+                        cur.bump(1);
+                        cur.optional_space();
+                    } else {
+                        break;
+                    }
+                }
+                Container::Item(width) => {
+                    if cur.pos >= facts.blank_from {
+                        // A blank line continues a list item.
+                    } else if cur.indent(width) >= width {
+                        cur.consume(width);
+                    } else {
+                        break;
+                    }
+                }
+            }
+            matched += 1;
+        }
+        let all_matched = matched == stack.len();
+        // 2. Inside fenced code: a code line or the closing fence, unless a container ended.
+        if let Some((fc, flen)) = fence {
+            if all_matched {
+                let ind = cur.indent(4);
+                let p = {
+                    let mut probe = Cursor { b, ..cur };
+                    probe.consume(ind);
+                    probe.pos
+                };
+                if ind <= 3
+                    && fence_at(b, p).is_some_and(|(c, n)| c == fc && n >= flen)
+                    && b[p..]
+                        .iter()
+                        .skip_while(|x| **x == fc)
+                        .all(|x| matches!(x, b' ' | b'\t'))
+                {
+                    fence = None;
+                }
+                continue;
+            }
+            fence = None;
+        }
+        // 3. A blank line ends the containers it did not match and any paragraph.
+        if cur.pos >= facts.blank_from {
+            stack.truncate(matched);
+            in_paragraph = false;
+            continue;
+        }
+        // 4. New containers at the start of what is left.
+        let mut opened = false;
+        loop {
+            let ind = cur.indent(4);
+            if ind >= 4 {
+                break;
+            }
+            let mut probe = Cursor { b, ..cur };
+            probe.consume(ind);
+            let p = probe.pos;
+            let new = if probe.byte(p) == Some(b'>') {
+                probe.bump(1);
+                probe.optional_space();
+                Container::Quote
+            } else if let Some(w) = list_marker(b, p).filter(|_| !facts.thematic_break_at(b, p)) {
+                probe.bump(w);
+                // Content starts after 1–4 spaces; with more (indented code) or none (an empty
+                // first line) continuation lines need one column after the marker.
+                let spaces = if probe.pos >= facts.blank_from {
+                    0
+                } else {
+                    probe.indent(5)
+                };
+                let gap = if (1..=4).contains(&spaces) { spaces } else { 1 };
+                if spaces > 0 {
+                    probe.consume(gap);
+                }
+                Container::Item(ind + w + gap)
+            } else {
+                break;
+            };
+            if !opened {
+                // A new container is no lazy continuation: the unmatched ones end here.
+                stack.truncate(matched);
+                opened = true;
+            }
+            stack.push(new);
+            cur = probe;
+            if stack.len() > MAX_BLOCK_NESTING {
+                return Err(too_deep_blocks(number + 1));
+            }
+            shape.depth = shape.depth.max(stack.len());
+        }
+        // 5. What the line holds: a lazy paragraph line keeps every container open.
+        let ind = cur.indent(4);
+        let p = {
+            let mut probe = Cursor { b, ..cur };
+            probe.consume(ind);
+            probe.pos
+        };
+        let starts_block = ind <= 3
+            && (fence_at(b, p).is_some() || heading_at(b, p) || facts.thematic_break_at(b, p));
+        let lazy = in_paragraph && !starts_block;
+        if !opened && !all_matched && !lazy {
+            stack.truncate(matched);
+            in_paragraph = false;
+        }
+        if p >= facts.blank_from {
+            // An empty list item or block quote line.
+            in_paragraph = false;
+        } else if ind >= 4 {
+            // Indented code, or a continuation of a paragraph: either way no new block.
+        } else if let Some(f) = fence_at(b, p) {
+            fence = Some(f);
+            in_paragraph = false;
+        } else {
+            in_paragraph = !starts_block;
+        }
+    }
+    Ok(shape)
+}
+
+/// The error for HTML that nests too deep, naming the element where it happened.
+fn too_deep_html(name: &str) -> FieldError {
+    let name: String = name.chars().take(20).collect();
+    FieldError::new(
+        "body",
+        format!(
+            "the text nests more than {MAX_HTML_NESTING} HTML elements deep (at <{name}>); \
+             at most {MAX_HTML_NESTING} are allowed: close the HTML tags you open (an unclosed \
+             <b> or <font> is reopened in every following paragraph) and nest fewer quotes, \
+             lists and emphasis"
+        ),
+    )
+}
+
+/// Checks the depth of HTML as html5ever (in ammonia) would build it, in one linear pass.
+///
+/// This is a model of the HTML tree builder, not a parser: it tokenises as html5ever does
+/// (comments, quoted attributes, raw text elements) and keeps a stack of open elements with the
+/// rules that shrink it (implied ends of `<p>`, `<li>`, table cells; end tags within their
+/// scope), and counts formatting elements that an implied end closed, since html5ever reopens
+/// them in the next paragraph. Where it is unsure it keeps elements open, so its depth is at
+/// least html5ever's. Each tag costs at most [`MAX_HTML_NESTING`] steps.
+pub fn check_html(html: &str) -> Result<(), FieldError> {
+    let mut tree = Tree::default();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|c| *c == b'<') {
+        let lt = i + off;
+        let Some(tok) = next_token(b, lt) else {
+            // A tag cut off by the end of the text is dropped by html5ever.
+            break;
+        };
+        i = tok.end;
+        match tok.kind {
+            TokKind::Start(self_closing) => {
+                let name = &html[tok.name.0..tok.name.1];
+                let raw = tree.start(name, self_closing)?;
+                match raw {
+                    TextMode::Normal => {}
+                    TextMode::Plaintext => break,
+                    TextMode::Raw => match find_end_tag(b, i, name.as_bytes()) {
+                        Some(at) => i = at,
+                        None => break,
+                    },
+                }
+            }
+            TokKind::End => tree.end(&html[tok.name.0..tok.name.1]),
+            TokKind::Other => {}
+        }
+    }
+    Ok(())
+}
+
+/// How the tokeniser reads what follows a start tag.
+enum TextMode {
+    Normal,
+    /// Text up to the matching end tag (`<script>`, `<style>`, `<textarea>`, ...).
+    Raw,
+    /// Text to the end (`<plaintext>`).
+    Plaintext,
+}
+
+enum TokKind {
+    /// A start tag, and whether it ends in `/>` (which only matters in SVG and MathML).
+    Start(bool),
+    End,
+    /// A comment, doctype or bogus comment, or a `<` that starts nothing (text).
+    Other,
+}
+
+struct Token {
+    kind: TokKind,
+    /// Byte range of the tag name.
+    name: (usize, usize),
+    /// Where the next token may start.
+    end: usize,
+}
+
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
+}
+
+/// The token at `lt` (a `<`), as html5ever's tokeniser reads it; `None` when the text ends
+/// inside a tag.
+fn next_token(b: &[u8], lt: usize) -> Option<Token> {
+    let other = |end| {
+        Some(Token {
+            kind: TokKind::Other,
+            name: (0, 0),
+            end,
+        })
+    };
+    let to_gt = |from: usize| {
+        b[from..]
+            .iter()
+            .position(|c| *c == b'>')
+            .map(|p| from + p + 1)
+    };
+    match b.get(lt + 1) {
+        Some(b'!') => {
+            if b[lt..].starts_with(b"<!--") {
+                let s = lt + 4;
+                // `<!-->` and `<!--->` end at once; otherwise `-->` or `--!>` ends a comment.
+                if b.get(s) == Some(&b'>') {
+                    return other(s + 1);
+                }
+                if b[s..].starts_with(b"->") {
+                    return other(s + 2);
+                }
+                let mut j = s;
+                while let Some(p) = b[j..].windows(2).position(|w| w == b"--") {
+                    let at = j + p + 2;
+                    if b.get(at) == Some(&b'>') {
+                        return other(at + 1);
+                    }
+                    if b[at..].starts_with(b"!>") {
+                        return other(at + 2);
+                    }
+                    j = at - 1;
+                }
+                // An unclosed comment takes the rest of the text.
+                other(b.len())
+            } else {
+                other(to_gt(lt).unwrap_or(b.len()))
+            }
+        }
+        Some(b'?') => other(to_gt(lt).unwrap_or(b.len())),
+        Some(b'/') => match b.get(lt + 2) {
+            Some(c) if c.is_ascii_alphabetic() => {
+                let (name_end, end) = tag_rest(b, lt + 2)?;
+                Some(Token {
+                    kind: TokKind::End,
+                    name: (lt + 2, name_end),
+                    end,
+                })
+            }
+            Some(b'>') => other(lt + 3),
+            Some(_) => other(to_gt(lt).unwrap_or(b.len())),
+            None => other(lt + 2),
+        },
+        Some(c) if c.is_ascii_alphabetic() => {
+            let (name_end, end) = tag_rest(b, lt + 1)?;
+            Some(Token {
+                kind: TokKind::Start(end >= 2 && b[end - 2] == b'/'),
+                name: (lt + 1, name_end),
+                end,
+            })
+        }
+        _ => other(lt + 1),
+    }
+}
+
+/// Reads a tag from its name at `from`: the end of the name and the byte after its `>`,
+/// skipping attributes with their quoted values as html5ever does. `None` at the end of text.
+fn tag_rest(b: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut j = from;
+    while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
+        j += 1;
+    }
+    let name_end = j;
+    loop {
+        // Before an attribute name.
+        while j < b.len() && (is_ws(b[j]) || b[j] == b'/') {
+            j += 1;
+        }
+        match b.get(j)? {
+            b'>' => return Some((name_end, j + 1)),
+            _ => {
+                // The name (an `=` first is part of it).
+                j += 1;
+                while j < b.len() && !is_ws(b[j]) && !b"/>=".contains(&b[j]) {
+                    j += 1;
+                }
+                while j < b.len() && is_ws(b[j]) {
+                    j += 1;
+                }
+                if b.get(j) != Some(&b'=') {
+                    continue;
+                }
+                j += 1;
+                while j < b.len() && is_ws(b[j]) {
+                    j += 1;
+                }
+                match b.get(j)? {
+                    q @ (b'"' | b'\'') => {
+                        let q = *q;
+                        let close = b[j + 1..].iter().position(|c| *c == q)?;
+                        j += close + 2;
+                    }
+                    b'>' => return Some((name_end, j + 1)),
+                    _ => {
+                        while j < b.len() && !is_ws(b[j]) && b[j] != b'>' {
+                            j += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// In raw text after `<name>`: where its end tag (`</name` then whitespace, `/` or `>`)
+/// starts.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut j = from;
+    while let Some(p) = b[j..].windows(2).position(|w| w == b"</") {
+        let at = j + p;
+        let n = at + 2;
+        if b.len() >= n + name.len()
+            && b[n..n + name.len()].eq_ignore_ascii_case(name)
+            && b.get(n + name.len())
+                .is_none_or(|c| is_ws(*c) || *c == b'/' || *c == b'>')
+        {
+            return Some(at);
+        }
+        j = at + 2;
+    }
+    None
+}
+
+/// html5ever's formatting elements, which it reopens after an implied end.
+const FORMATTING: [&str; 14] = [
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+];
+
+// What a tag name is to the tree builder.
+const SPECIAL: u16 = 1;
+/// Ends the default scope (`applet caption html table td th marquee object template`, and
+/// MathML/SVG integration points).
+const SCOPE: u16 = 2;
+/// Ends the table scope (`html table template`).
+const TABLE_SCOPE: u16 = 4;
+/// Inserts a marker in the list of active formatting elements.
+const MARKER: u16 = 8;
+const VOID: u16 = 16;
+/// Closes an open `<p>` before it opens.
+const CLOSES_P: u16 = 32;
+/// Part of a table's structure (`caption col colgroup tbody td tfoot th thead tr`).
+const TABLE_PART: u16 = 64;
+const IGNORED: u16 = 128;
+const HEADING: u16 = 256;
+const RAW_TEXT: u16 = 512;
+
+#[derive(Clone, Copy)]
+struct Kind {
+    flags: u16,
+    /// Index in [`FORMATTING`].
+    formatting: Option<usize>,
+}
+
+/// Classifies an HTML tag name (ASCII case-insensitive).
+fn kind(name: &str) -> Kind {
+    let mut buf = [0u8; 16];
+    let n = name.len();
+    if n > buf.len() {
+        return Kind {
+            flags: 0,
+            formatting: None,
+        };
+    }
+    for (d, s) in buf.iter_mut().zip(name.bytes()) {
+        *d = s.to_ascii_lowercase();
+    }
+    let lower = std::str::from_utf8(&buf[..n]).unwrap_or("");
+    let formatting = FORMATTING.iter().position(|f| *f == lower);
+    let flags = match lower {
+        "html" => SPECIAL | SCOPE | TABLE_SCOPE | IGNORED,
+        "head" | "body" | "frameset" | "frame" => SPECIAL | IGNORED,
+        "table" => SPECIAL | SCOPE | TABLE_SCOPE | CLOSES_P,
+        "template" => SPECIAL | SCOPE | TABLE_SCOPE | MARKER,
+        "td" | "th" | "caption" => SPECIAL | SCOPE | MARKER | TABLE_PART,
+        "applet" | "marquee" | "object" => SPECIAL | SCOPE | MARKER,
+        "col" => SPECIAL | VOID | TABLE_PART,
+        "colgroup" | "tbody" | "tfoot" | "thead" | "tr" => SPECIAL | TABLE_PART,
+        "area" | "base" | "basefont" | "bgsound" | "br" | "embed" | "img" | "input" | "keygen"
+        | "link" | "meta" | "param" | "source" | "track" | "wbr" | "image" => SPECIAL | VOID,
+        "hr" => SPECIAL | VOID | CLOSES_P,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => SPECIAL | CLOSES_P | HEADING,
+        "address" | "article" | "aside" | "blockquote" | "center" | "details" | "dialog"
+        | "dir" | "div" | "dl" | "fieldset" | "figcaption" | "figure" | "footer" | "header"
+        | "hgroup" | "main" | "menu" | "nav" | "ol" | "p" | "search" | "section" | "summary"
+        | "ul" | "pre" | "listing" | "form" | "li" | "dd" | "dt" => SPECIAL | CLOSES_P,
+        "xmp" | "plaintext" => SPECIAL | CLOSES_P | RAW_TEXT,
+        "script" | "style" | "iframe" | "noembed" | "noframes" | "noscript" | "textarea"
+        | "title" => SPECIAL | RAW_TEXT,
+        "button" | "select" => SPECIAL,
+        _ => 0,
+    };
+    Kind { flags, formatting }
+}
+
+/// The namespace of an open element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Html,
+    Svg,
+    Math,
+}
+
+/// What a foreign (SVG, MathML) element is to the tree builder: the integration points are
+/// special and end the default scope; no foreign element is a formatting element.
+/// (`annotation-xml` is one only with some attributes; taking it for one keeps the stack
+/// deeper: breaking out of foreign content stops there.)
+fn foreign_kind(name: &str, ns: Ns) -> Kind {
+    let points: &[&str] = match ns {
+        Ns::Svg => &["foreignobject", "desc", "title"],
+        _ => &["mi", "mo", "mn", "ms", "mtext", "annotation-xml"],
+    };
+    let ip = points.iter().any(|n| name.eq_ignore_ascii_case(n));
+    Kind {
+        flags: if ip { SPECIAL | SCOPE } else { 0 },
+        formatting: None,
+    }
+}
+
+/// HTML start tags that end SVG or MathML content (`<font>` only with some attributes; it is
+/// left out, so that this model keeps the deeper stack).
+fn breaks_out(name: &str) -> bool {
+    [
+        "b",
+        "big",
+        "blockquote",
+        "body",
+        "br",
+        "center",
+        "code",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "embed",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "head",
+        "hr",
+        "i",
+        "img",
+        "li",
+        "listing",
+        "menu",
+        "meta",
+        "nobr",
+        "ol",
+        "p",
+        "pre",
+        "ruby",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "strike",
+        "sub",
+        "sup",
+        "table",
+        "tt",
+        "u",
+        "ul",
+        "var",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
+}
+
+/// Elements that "generate implied end tags" closes.
+const IMPLIED_END: [&str; 10] = [
+    "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
+];
+
+struct Open<'a> {
+    name: &'a str,
+    kind: Kind,
+    ns: Ns,
+}
+
+/// The model of html5ever's tree builder: open elements and, per formatting-marker frame,
+/// the formatting elements closed by an implied end (which html5ever reopens).
+///
+/// Modelling errs towards a deeper stack only where that cannot backfire: an element kept
+/// open here but closed by html5ever could later let an end tag close, here, elements that
+/// html5ever keeps. So every implied end that html5ever makes before an end tag could reach
+/// across it is modelled (cells, rows, tables, selects, forms, templates), and start tags
+/// html5ever ignores are ignored.
+struct Tree<'a> {
+    open: Vec<Open<'a>>,
+    /// Frame 0 is outside any marker (`<td>`, `<th>`, `<caption>`, ...); each open marker
+    /// element has the next one.
+    frames: Vec<[u32; FORMATTING.len()]>,
+    /// Sum over all frames.
+    reopened: usize,
+    /// Open SVG and MathML elements: while there are any, no element's text is read as raw
+    /// text (inside foreign content `<style>` and the like are ordinary elements).
+    foreign: usize,
+    /// html5ever's form element pointer is set (a `<form>` opened and not yet ended).
+    form: bool,
+}
+
+impl Default for Tree<'_> {
+    fn default() -> Self {
+        Tree {
+            open: Vec::new(),
+            frames: vec![[0; FORMATTING.len()]],
+            reopened: 0,
+            foreign: 0,
+            form: false,
+        }
+    }
+}
+
+impl<'a> Tree<'a> {
+    fn depth(&self) -> usize {
+        self.open.len() + self.reopened
+    }
+
+    fn push(&mut self, name: &'a str, kind: Kind, ns: Ns) -> Result<(), FieldError> {
+        if kind.flags & MARKER != 0 {
+            self.frames.push([0; FORMATTING.len()]);
+        }
+        if ns != Ns::Html {
+            self.foreign += 1;
+        }
+        self.open.push(Open { name, kind, ns });
+        if self.depth() > MAX_HTML_NESTING {
+            return Err(too_deep_html(name));
+        }
+        Ok(())
+    }
+
+    fn push_html(&mut self, name: &'a str) -> Result<(), FieldError> {
+        self.push(name, kind(name), Ns::Html)
+    }
+
+    /// Removes the open element at `i` (with `closed` as for `pop_to`).
+    fn remove(&mut self, i: usize, closed: bool) {
+        let e = self.open.remove(i);
+        if e.ns != Ns::Html {
+            self.foreign = self.foreign.saturating_sub(1);
+        }
+        if e.kind.flags & MARKER != 0
+            && self.frames.len() > 1
+            && let Some(f) = self.frames.pop()
+        {
+            let sum: u32 = f.iter().sum();
+            self.reopened = self.reopened.saturating_sub(sum as usize);
+        }
+        if let (Some(k), false, Some(f)) = (e.kind.formatting, closed, self.frames.last_mut()) {
+            f[k] += 1;
+            self.reopened += 1;
+        }
+    }
+
+    /// Pops the open elements above index `at` and the one at `at`. `closed` says whether an
+    /// end tag closed that one itself (otherwise a formatting element there is only put
+    /// aside, to be reopened, as are those above it).
+    fn pop_to(&mut self, at: usize, closed: bool) {
+        while self.open.len() > at {
+            let i = self.open.len() - 1;
+            self.remove(i, closed && i == at);
+        }
+    }
+
+    fn is(e: &Open<'_>, names: &[&str]) -> bool {
+        e.ns == Ns::Html && names.iter().any(|n| e.name.eq_ignore_ascii_case(n))
+    }
+
+    /// Index of the innermost open HTML element with one of `names`, looking no further than
+    /// an element with any of the `stop` flags (0: the whole stack).
+    fn find(&self, names: &[&str], stop: u16) -> Option<usize> {
+        for (i, e) in self.open.iter().enumerate().rev() {
+            if Self::is(e, names) {
+                return Some(i);
+            }
+            if e.kind.flags & stop != 0 {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Like `find` in the button scope (the default scope and `<button>`).
+    fn find_in_button_scope(&self, name: &str) -> Option<usize> {
+        for (i, e) in self.open.iter().enumerate().rev() {
+            if Self::is(e, &[name]) {
+                return Some(i);
+            }
+            if e.kind.flags & SCOPE != 0 || Self::is(e, &["button"]) {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn close_p(&mut self) {
+        if let Some(i) = self.find_in_button_scope("p") {
+            self.pop_to(i, true);
+        }
+    }
+
+    fn top_is(&self, names: &[&str]) -> bool {
+        self.open.last().is_some_and(|e| Self::is(e, names))
+    }
+
+    fn pop_top(&mut self) {
+        if let Some(i) = self.open.len().checked_sub(1) {
+            self.pop_to(i, true);
+        }
+    }
+
+    /// Pops elements that end by implication (`<p>`, `<li>`, `<option>`, ...) off the top.
+    fn generate_implied_end(&mut self, except: &str) {
+        while let Some(e) = self.open.last() {
+            if !Self::is(e, &IMPLIED_END) || e.name.eq_ignore_ascii_case(except) {
+                break;
+            }
+            self.pop_top();
+        }
+    }
+
+    /// Whether the current node is SVG or MathML other than an integration point, where start
+    /// tags follow the rules for foreign content.
+    fn in_foreign(&self) -> bool {
+        self.open
+            .last()
+            .is_some_and(|e| e.ns != Ns::Html && e.kind.flags & SPECIAL == 0)
+    }
+
+    /// Pops foreign elements down to an HTML element or an integration point.
+    fn break_out(&mut self) {
+        while self.in_foreign() {
+            self.pop_top();
+        }
+    }
+
+    /// The innermost open element of a table's structure, which decides html5ever's table
+    /// insertion modes: its index and name.
+    fn table_context(&self) -> Option<(usize, &'a str)> {
+        for (i, e) in self.open.iter().enumerate().rev() {
+            if e.ns != Ns::Html {
+                continue;
+            }
+            if e.kind.flags & TABLE_PART != 0 || Self::is(e, &["table", "template"]) {
+                return Some((i, e.name));
+            }
+        }
+        None
+    }
+
+    /// Pops the elements above index `i`.
+    fn pop_above(&mut self, i: usize) {
+        if i + 1 < self.open.len() {
+            self.pop_to(i + 1, false);
+        }
+    }
+
+    /// A start tag of a table's structure, in html5ever's table insertion modes. Returns
+    /// whether the tag still has to be pushed.
+    fn table_start(&mut self, name: &'a str) -> Result<bool, FieldError> {
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        // Each round closes one level (a cell, a row, a row group, a caption, a column group)
+        // or ends; a cell needs at most four.
+        for _ in 0..6 {
+            let Some((i, ctx)) = self.table_context() else {
+                // Outside a table html5ever ignores these tags.
+                return Ok(false);
+            };
+            let ctx_is = |n: &str| ctx.eq_ignore_ascii_case(n);
+            if ctx_is("template") {
+                return Ok(true);
+            }
+            if ctx_is("td") || ctx_is("th") || ctx_is("caption") {
+                // A new row, cell or group ends the cell or caption first.
+                self.pop_to(i, true);
+                continue;
+            }
+            if ctx_is("colgroup") {
+                if is("col") {
+                    return Ok(false);
+                }
+                self.pop_to(i, true);
+                continue;
+            }
+            if ctx_is("tr") {
+                if is("td") || is("th") {
+                    self.pop_above(i);
+                    return Ok(true);
+                }
+                self.pop_to(i, true);
+                continue;
+            }
+            if ctx_is("tbody") || ctx_is("thead") || ctx_is("tfoot") {
+                if is("tr") {
+                    self.pop_above(i);
+                    return Ok(true);
+                }
+                if is("td") || is("th") {
+                    self.pop_above(i);
+                    self.push_html("tr")?;
+                    return Ok(true);
+                }
+                self.pop_to(i, true);
+                continue;
+            }
+            // In a table.
+            self.pop_above(i);
+            if is("caption") || is("colgroup") || is("tbody") || is("thead") || is("tfoot") {
+                return Ok(true);
+            }
+            if is("col") {
+                self.push_html("colgroup")?;
+                return Ok(false);
+            }
+            self.push_html("tbody")?;
+        }
+        Ok(true)
+    }
+
+    /// A start tag.
+    fn start(&mut self, name: &'a str, self_closing: bool) -> Result<TextMode, FieldError> {
+        if self.in_foreign() {
+            if !breaks_out(name) {
+                // A foreign element in the current node's namespace; `/>` closes it at once.
+                let ns = self.open.last().map_or(Ns::Html, |e| e.ns);
+                if !self_closing {
+                    self.push(name, foreign_kind(name, ns), ns)?;
+                }
+                return Ok(TextMode::Normal);
+            }
+            self.break_out();
+        }
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        let k = kind(name);
+        if k.flags & IGNORED != 0 {
+            return Ok(TextMode::Normal);
+        }
+        if self.top_is(&["colgroup"]) && !is("col") {
+            // Anything but a column ends a column group.
+            self.pop_top();
+        }
+        if is("svg") || is("math") {
+            let ns = if is("svg") { Ns::Svg } else { Ns::Math };
+            if !self_closing {
+                self.push(name, foreign_kind(name, ns), ns)?;
+            }
+            return Ok(TextMode::Normal);
+        }
+        if k.flags & TABLE_PART != 0 {
+            if self.table_start(name)? && k.flags & VOID == 0 {
+                self.push(name, k, Ns::Html)?;
+            }
+            return Ok(TextMode::Normal);
+        }
+        if is("table")
+            && let Some((i, ctx)) = self.table_context()
+            && ["table", "tbody", "thead", "tfoot", "tr"]
+                .iter()
+                .any(|n| ctx.eq_ignore_ascii_case(n))
+        {
+            // A table directly in a table ends that one.
+            if let Some(t) = self.find(&["table"], TABLE_SCOPE).filter(|t| *t <= i) {
+                self.pop_to(t, true);
+            }
+        }
+        if is("form") {
+            if self.form && self.find(&["template"], 0).is_none() {
+                return Ok(TextMode::Normal);
+            }
+            if self.find(&["template"], 0).is_none() {
+                self.form = true;
+            }
+        }
+        if is("li") || is("dd") || is("dt") {
+            // An open item of the same list ends, unless a special element (other than
+            // address, div, p) is in between.
+            let same: &[&str] = if is("li") { &["li"] } else { &["dd", "dt"] };
+            for (i, e) in self.open.iter().enumerate().rev() {
+                if Self::is(e, same) {
+                    self.pop_to(i, true);
+                    break;
+                }
+                if e.kind.flags & SPECIAL != 0 && !Self::is(e, &["address", "div", "p"]) {
+                    break;
+                }
+            }
+        }
+        if k.flags & CLOSES_P != 0 {
+            self.close_p();
+        }
+        if k.flags & HEADING != 0 && self.top_is(&["h1", "h2", "h3", "h4", "h5", "h6"]) {
+            self.pop_top();
+        }
+        if is("a") || is("nobr") {
+            // A new link ends an open one (the adoption agency), unless a special element is
+            // in between (then html5ever moves elements around without making the stack
+            // shallower); an `<a>` put aside is dropped too.
+            if let Some(i) = self.find(&[name], SPECIAL | MARKER) {
+                self.pop_to(i, true);
+            }
+            if let Some(f) = k.formatting
+                && let Some(frame) = self.frames.last_mut()
+                && frame[f] > 0
+            {
+                frame[f] -= 1;
+                self.reopened -= 1;
+            }
+        }
+        if is("button")
+            && let Some(i) = self.find(&["button"], SCOPE)
+        {
+            self.pop_to(i, true);
+        }
+        let in_select = self.find(&["select"], SCOPE).is_some();
+        if is("select") || is("input") {
+            // html5ever ends an open select first; a select in a select only ends it.
+            if let Some(i) = self.find(&["select"], SCOPE) {
+                self.pop_to(i, true);
+                if is("select") {
+                    return Ok(TextMode::Normal);
+                }
+            }
+        }
+        if is("option") || is("optgroup") {
+            if in_select {
+                self.generate_implied_end(if is("option") { "optgroup" } else { "" });
+            } else if self.top_is(&["option"]) {
+                self.pop_top();
+            }
+        }
+        if is("hr") && in_select {
+            self.generate_implied_end("");
+        }
+        if (is("rb") || is("rtc") || is("rp") || is("rt")) && self.find(&["ruby"], SCOPE).is_some()
+        {
+            self.generate_implied_end(if is("rp") || is("rt") { "rtc" } else { "" });
+        }
+        if k.flags & VOID != 0 {
+            return Ok(TextMode::Normal);
+        }
+        self.push(name, k, Ns::Html)?;
+        Ok(if k.flags & RAW_TEXT == 0 || self.foreign > 0 {
+            TextMode::Normal
+        } else if is("plaintext") {
+            TextMode::Plaintext
+        } else {
+            TextMode::Raw
+        })
+    }
+
+    /// An end tag.
+    fn end(&mut self, name: &str) {
+        if self.open.last().is_some_and(|e| e.ns != Ns::Html) {
+            if name.eq_ignore_ascii_case("br") || name.eq_ignore_ascii_case("p") {
+                self.break_out();
+            } else {
+                // The innermost element of that name while only foreign elements are passed;
+                // at the first HTML element the HTML rules take over.
+                let mut i = self.open.len() - 1;
+                loop {
+                    if self.open[i].name.eq_ignore_ascii_case(name) {
+                        self.pop_to(i, true);
+                        return;
+                    }
+                    if i == 0 {
+                        return;
+                    }
+                    i -= 1;
+                    if self.open[i].ns == Ns::Html {
+                        break;
+                    }
+                }
+            }
+        }
+        let k = kind(name);
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        if is("br") || k.flags & IGNORED != 0 {
+            return;
+        }
+        let at = if is("p") {
+            self.find_in_button_scope("p")
+        } else if k.flags & HEADING != 0 {
+            self.find(&["h1", "h2", "h3", "h4", "h5", "h6"], SCOPE)
+        } else if let Some(f) = k.formatting {
+            // Closes the element if no special element is in between; one put aside is
+            // dropped instead. (With a special element in between html5ever moves things
+            // around without making the stack deeper; it stays open here.)
+            let at = self.find(&[name], SPECIAL);
+            if at.is_none()
+                && let Some(frame) = self.frames.iter_mut().rev().find(|fr| fr[f] > 0)
+            {
+                frame[f] -= 1;
+                self.reopened -= 1;
+            }
+            at
+        } else if is("template") {
+            self.find(&["template"], 0)
+        } else if is("form") {
+            // Ends the form element pointer's element, and only that one.
+            let had = std::mem::replace(&mut self.form, false);
+            if self.find(&["template"], 0).is_none() {
+                if had && let Some(i) = self.find(&["form"], SCOPE) {
+                    self.remove(i, true);
+                }
+                return;
+            }
+            self.find(&["form"], SCOPE)
+        } else if k.flags & TABLE_PART != 0 || is("table") {
+            self.find(&[name], TABLE_SCOPE)
+        } else if is("li") {
+            // List item scope: the default scope and lists.
+            let mut found = None;
+            for (i, e) in self.open.iter().enumerate().rev() {
+                if Self::is(e, &["li"]) {
+                    found = Some(i);
+                    break;
+                }
+                if e.kind.flags & SCOPE != 0 || Self::is(e, &["ul", "ol"]) {
+                    break;
+                }
+            }
+            found
+        } else if k.flags & SPECIAL != 0 {
+            self.find(&[name], SCOPE)
+        } else {
+            self.find(&[name], SPECIAL)
+        };
+        if let Some(i) = at {
+            self.pop_to(i, true);
+        }
+    }
+}
