@@ -499,15 +499,18 @@ pub fn check_html(html: &str) -> Result<(), FieldError> {
     let mut i = 0;
     while let Some(off) = b[i..].iter().position(|c| *c == b'<') {
         let lt = i + off;
+        if off > 0 {
+            tree.text()?;
+        }
         let Some(tok) = next_token(b, lt) else {
             // A tag cut off by the end of the text is dropped by html5ever.
-            break;
+            return Ok(());
         };
         i = tok.end;
         match tok.kind {
-            TokKind::Start(self_closing) => {
+            TokKind::Start(self_closing, font_attrs) => {
                 let name = &html[tok.name.0..tok.name.1];
-                let raw = tree.start(name, self_closing)?;
+                let raw = tree.start(name, self_closing, font_attrs)?;
                 match raw {
                     TextMode::Normal => {}
                     TextMode::Plaintext => break,
@@ -519,7 +522,11 @@ pub fn check_html(html: &str) -> Result<(), FieldError> {
             }
             TokKind::End => tree.end(&html[tok.name.0..tok.name.1]),
             TokKind::Other => {}
+            TokKind::Text => tree.text()?,
         }
+    }
+    if i < b.len() {
+        tree.text()?;
     }
     Ok(())
 }
@@ -534,11 +541,15 @@ enum TextMode {
 }
 
 enum TokKind {
-    /// A start tag, and whether it ends in `/>` (which only matters in SVG and MathML).
-    Start(bool),
+    /// A start tag: whether it ends in `/>` (which only matters in SVG and MathML), and
+    /// whether it has a `color`, `face` or `size` attribute (which makes `<font>` end SVG or
+    /// MathML content).
+    Start(bool, bool),
     End,
-    /// A comment, doctype or bogus comment, or a `<` that starts nothing (text).
+    /// A comment, doctype or bogus comment.
     Other,
+    /// A `<` that starts nothing: text.
+    Text,
 }
 
 struct Token {
@@ -600,7 +611,7 @@ fn next_token(b: &[u8], lt: usize) -> Option<Token> {
         Some(b'?') => other(to_gt(lt).unwrap_or(b.len())),
         Some(b'/') => match b.get(lt + 2) {
             Some(c) if c.is_ascii_alphabetic() => {
-                let (name_end, end) = tag_rest(b, lt + 2)?;
+                let (name_end, end, _) = tag_rest(b, lt + 2)?;
                 Some(Token {
                     kind: TokKind::End,
                     name: (lt + 2, name_end),
@@ -609,41 +620,56 @@ fn next_token(b: &[u8], lt: usize) -> Option<Token> {
             }
             Some(b'>') => other(lt + 3),
             Some(_) => other(to_gt(lt).unwrap_or(b.len())),
-            None => other(lt + 2),
+            None => Some(Token {
+                kind: TokKind::Text,
+                name: (0, 0),
+                end: lt + 2,
+            }),
         },
         Some(c) if c.is_ascii_alphabetic() => {
-            let (name_end, end) = tag_rest(b, lt + 1)?;
+            let (name_end, end, font_attrs) = tag_rest(b, lt + 1)?;
             Some(Token {
-                kind: TokKind::Start(end >= 2 && b[end - 2] == b'/'),
+                kind: TokKind::Start(end >= 2 && b[end - 2] == b'/', font_attrs),
                 name: (lt + 1, name_end),
                 end,
             })
         }
-        _ => other(lt + 1),
+        _ => Some(Token {
+            kind: TokKind::Text,
+            name: (0, 0),
+            end: lt + 1,
+        }),
     }
 }
 
-/// Reads a tag from its name at `from`: the end of the name and the byte after its `>`,
-/// skipping attributes with their quoted values as html5ever does. `None` at the end of text.
-fn tag_rest(b: &[u8], from: usize) -> Option<(usize, usize)> {
+/// Reads a tag from its name at `from`: the end of the name, the byte after its `>` and
+/// whether it has a `color`, `face` or `size` attribute, skipping attributes with their quoted
+/// values as html5ever does. `None` at the end of text.
+fn tag_rest(b: &[u8], from: usize) -> Option<(usize, usize, bool)> {
     let mut j = from;
     while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
         j += 1;
     }
     let name_end = j;
+    let mut font_attrs = false;
     loop {
         // Before an attribute name.
         while j < b.len() && (is_ws(b[j]) || b[j] == b'/') {
             j += 1;
         }
         match b.get(j)? {
-            b'>' => return Some((name_end, j + 1)),
+            b'>' => return Some((name_end, j + 1, font_attrs)),
             _ => {
                 // The name (an `=` first is part of it).
+                let attr = j;
                 j += 1;
                 while j < b.len() && !is_ws(b[j]) && !b"/>=".contains(&b[j]) {
                     j += 1;
                 }
+                let attr = &b[attr..j];
+                font_attrs |= [&b"color"[..], b"face", b"size"]
+                    .iter()
+                    .any(|n| attr.eq_ignore_ascii_case(n));
                 while j < b.len() && is_ws(b[j]) {
                     j += 1;
                 }
@@ -660,7 +686,7 @@ fn tag_rest(b: &[u8], from: usize) -> Option<(usize, usize)> {
                         let close = b[j + 1..].iter().position(|c| *c == q)?;
                         j += close + 2;
                     }
-                    b'>' => return Some((name_end, j + 1)),
+                    b'>' => return Some((name_end, j + 1, font_attrs)),
                     _ => {
                         while j < b.len() && !is_ws(b[j]) && b[j] != b'>' {
                             j += 1;
@@ -786,8 +812,8 @@ fn foreign_kind(name: &str, ns: Ns) -> Kind {
     }
 }
 
-/// HTML start tags that end SVG or MathML content (`<font>` only with some attributes; it is
-/// left out, so that this model keeps the deeper stack).
+/// HTML start tags that end SVG or MathML content (and `<font>` with `color`, `face` or
+/// `size`).
 fn breaks_out(name: &str) -> bool {
     [
         "b",
@@ -839,6 +865,23 @@ fn breaks_out(name: &str) -> bool {
     .any(|n| name.eq_ignore_ascii_case(n))
 }
 
+/// Whether html5ever reopens closed formatting elements before this start tag (in the body):
+/// inline and void elements and those it knows nothing about, not blocks, lists, headings,
+/// tables, forms or raw text elements.
+fn reconstructs(name: &str, k: Kind) -> bool {
+    k.formatting.is_some()
+        || (k.flags == 0
+            && !["rb", "rp", "rt", "rtc"]
+                .iter()
+                .any(|n| name.eq_ignore_ascii_case(n)))
+        || [
+            "button", "applet", "marquee", "object", "area", "br", "embed", "img", "keygen", "wbr",
+            "image", "input", "xmp", "select", "option", "optgroup",
+        ]
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n))
+}
+
 /// Elements that "generate implied end tags" closes.
 const IMPLIED_END: [&str; 10] = [
     "dd", "dt", "li", "optgroup", "option", "p", "rb", "rp", "rt", "rtc",
@@ -848,23 +891,40 @@ struct Open<'a> {
     name: &'a str,
     kind: Kind,
     ns: Ns,
+    /// Tells elements apart, for the list of active formatting elements.
+    id: u32,
 }
 
-/// The model of html5ever's tree builder: open elements and, per formatting-marker frame,
-/// the formatting elements closed by an implied end (which html5ever reopens).
+/// An entry of html5ever's list of active formatting elements.
+#[derive(Clone, Copy)]
+enum Active<'a> {
+    /// Inserted by a cell, caption, `<applet>`, `<marquee>`, `<object>` or `<template>`:
+    /// reconstruction stops there and closing that element clears the list back to it.
+    Marker,
+    Element {
+        name: &'a str,
+        id: u32,
+        /// Whether the element is open. One that is not (closed by an implied end) is
+        /// reopened by the next text or inline start tag.
+        open: bool,
+    },
+}
+
+/// The model of html5ever's tree builder: its stack of open elements and its list of active
+/// formatting elements, which it uses to reopen formatting elements closed by an implied end.
 ///
 /// Modelling errs towards a deeper stack only where that cannot backfire: an element kept
 /// open here but closed by html5ever could later let an end tag close, here, elements that
 /// html5ever keeps. So every implied end that html5ever makes before an end tag could reach
 /// across it is modelled (cells, rows, tables, selects, forms, templates), and start tags
 /// html5ever ignores are ignored.
+#[derive(Default)]
 struct Tree<'a> {
     open: Vec<Open<'a>>,
-    /// Frame 0 is outside any marker (`<td>`, `<th>`, `<caption>`, ...); each open marker
-    /// element has the next one.
-    frames: Vec<[u32; FORMATTING.len()]>,
-    /// Sum over all frames.
-    reopened: usize,
+    active: Vec<Active<'a>>,
+    /// Entries of `active` whose element is not open: html5ever may reopen them all.
+    closed_active: usize,
+    next_id: u32,
     /// Open SVG and MathML elements: while there are any, no element's text is read as raw
     /// text (inside foreign content `<style>` and the like are ordinary elements).
     foreign: usize,
@@ -872,31 +932,28 @@ struct Tree<'a> {
     form: bool,
 }
 
-impl Default for Tree<'_> {
-    fn default() -> Self {
-        Tree {
-            open: Vec::new(),
-            frames: vec![[0; FORMATTING.len()]],
-            reopened: 0,
-            foreign: 0,
-            form: false,
-        }
-    }
-}
-
 impl<'a> Tree<'a> {
     fn depth(&self) -> usize {
-        self.open.len() + self.reopened
+        self.open.len() + self.closed_active
     }
 
     fn push(&mut self, name: &'a str, kind: Kind, ns: Ns) -> Result<(), FieldError> {
-        if kind.flags & MARKER != 0 {
-            self.frames.push([0; FORMATTING.len()]);
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        if ns == Ns::Html && kind.flags & MARKER != 0 {
+            self.active.push(Active::Marker);
+        }
+        if ns == Ns::Html && kind.formatting.is_some() {
+            self.active.push(Active::Element {
+                name,
+                id,
+                open: true,
+            });
         }
         if ns != Ns::Html {
             self.foreign += 1;
         }
-        self.open.push(Open { name, kind, ns });
+        self.open.push(Open { name, kind, ns, id });
         if self.depth() > MAX_HTML_NESTING {
             return Err(too_deep_html(name));
         }
@@ -912,18 +969,106 @@ impl<'a> Tree<'a> {
         let e = self.open.remove(i);
         if e.ns != Ns::Html {
             self.foreign = self.foreign.saturating_sub(1);
+            return;
         }
-        if e.kind.flags & MARKER != 0
-            && self.frames.len() > 1
-            && let Some(f) = self.frames.pop()
+        if e.kind.flags & MARKER != 0 {
+            // Closing a cell, caption, applet, marquee, object or template clears the list
+            // of active formatting elements back to its marker.
+            while let Some(a) = self.active.pop() {
+                match a {
+                    Active::Marker => break,
+                    Active::Element { open: false, .. } => self.closed_active -= 1,
+                    Active::Element { .. } => {}
+                }
+            }
+        }
+        if e.kind.formatting.is_some()
+            && let Some(j) = self.active_index(e.id)
         {
-            let sum: u32 = f.iter().sum();
-            self.reopened = self.reopened.saturating_sub(sum as usize);
+            if closed {
+                self.active.remove(j);
+            } else if let Active::Element { open, .. } = &mut self.active[j] {
+                *open = false;
+                self.closed_active += 1;
+            }
         }
-        if let (Some(k), false, Some(f)) = (e.kind.formatting, closed, self.frames.last_mut()) {
-            f[k] += 1;
-            self.reopened += 1;
+    }
+
+    /// Where the element `id` is in the list of active formatting elements.
+    fn active_index(&self, id: u32) -> Option<usize> {
+        self.active
+            .iter()
+            .rposition(|a| matches!(a, Active::Element { id: x, .. } if *x == id))
+    }
+
+    /// html5ever's "reconstruct the active formatting elements": reopens, in order, the
+    /// entries after the last marker or open element, inside the current node.
+    fn reconstruct(&mut self) -> Result<(), FieldError> {
+        let mut from = self.active.len();
+        while from > 0 && matches!(self.active[from - 1], Active::Element { open: false, .. }) {
+            from -= 1;
         }
+        for j in from..self.active.len() {
+            let Active::Element { name, .. } = self.active[j] else {
+                continue;
+            };
+            let id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1);
+            self.active[j] = Active::Element {
+                name,
+                id,
+                open: true,
+            };
+            self.closed_active -= 1;
+            self.open.push(Open {
+                name,
+                kind: kind(name),
+                ns: Ns::Html,
+                id,
+            });
+            if self.depth() > MAX_HTML_NESTING {
+                return Err(too_deep_html(name));
+            }
+        }
+        Ok(())
+    }
+
+    /// html5ever's adoption agency for an end tag (or a nested `<a>`, `<nobr>`) of a
+    /// formatting element: the last entry of that name after the last marker is dropped if it
+    /// is not open; if it is open with no special element above it, it is closed. With a
+    /// special element above it html5ever moves elements around without making the stack
+    /// shallower; it stays as it is here. Returns false when there is no such entry (the end
+    /// tag is then handled as any other).
+    fn adoption_agency(&mut self, name: &str) -> bool {
+        let mut found = None;
+        for (j, a) in self.active.iter().enumerate().rev() {
+            match a {
+                Active::Marker => break,
+                Active::Element { name: n, id, open } if n.eq_ignore_ascii_case(name) => {
+                    found = Some((j, *id, *open));
+                    break;
+                }
+                Active::Element { .. } => {}
+            }
+        }
+        let Some((j, id, open)) = found else {
+            return false;
+        };
+        if !open {
+            self.active.remove(j);
+            self.closed_active -= 1;
+            return true;
+        }
+        for (i, e) in self.open.iter().enumerate().rev() {
+            if e.id == id {
+                self.pop_to(i, true);
+                return true;
+            }
+            if e.kind.flags & SPECIAL != 0 {
+                break;
+            }
+        }
+        true
     }
 
     /// Pops the open elements above index `at` and the one at `at`. `closed` says whether an
@@ -1092,9 +1237,14 @@ impl<'a> Tree<'a> {
     }
 
     /// A start tag.
-    fn start(&mut self, name: &'a str, self_closing: bool) -> Result<TextMode, FieldError> {
+    fn start(
+        &mut self,
+        name: &'a str,
+        self_closing: bool,
+        font_attrs: bool,
+    ) -> Result<TextMode, FieldError> {
         if self.in_foreign() {
-            if !breaks_out(name) {
+            if !(breaks_out(name) || font_attrs && name.eq_ignore_ascii_case("font")) {
                 // A foreign element in the current node's namespace; `/>` closes it at once.
                 let ns = self.open.last().map_or(Ns::Html, |e| e.ns);
                 if !self_closing {
@@ -1115,6 +1265,7 @@ impl<'a> Tree<'a> {
         }
         if is("svg") || is("math") {
             let ns = if is("svg") { Ns::Svg } else { Ns::Math };
+            self.reconstruct()?;
             if !self_closing {
                 self.push(name, foreign_kind(name, ns), ns)?;
             }
@@ -1165,19 +1316,14 @@ impl<'a> Tree<'a> {
         if k.flags & HEADING != 0 && self.top_is(&["h1", "h2", "h3", "h4", "h5", "h6"]) {
             self.pop_top();
         }
-        if is("a") || is("nobr") {
-            // A new link ends an open one (the adoption agency), unless a special element is
-            // in between (then html5ever moves elements around without making the stack
-            // shallower); an `<a>` put aside is dropped too.
-            if let Some(i) = self.find(&[name], SPECIAL | MARKER) {
-                self.pop_to(i, true);
-            }
-            if let Some(f) = k.formatting
-                && let Some(frame) = self.frames.last_mut()
-                && frame[f] > 0
-            {
-                frame[f] -= 1;
-                self.reopened -= 1;
+        if is("a") {
+            // A new link ends an open one.
+            self.adoption_agency("a");
+        }
+        if is("nobr") {
+            self.reconstruct()?;
+            if self.find(&["nobr"], SCOPE).is_some() {
+                self.adoption_agency("nobr");
             }
         }
         if is("button")
@@ -1209,6 +1355,9 @@ impl<'a> Tree<'a> {
         {
             self.generate_implied_end(if is("rp") || is("rt") { "rtc" } else { "" });
         }
+        if reconstructs(name, k) {
+            self.reconstruct()?;
+        }
         if k.flags & VOID != 0 {
             return Ok(TextMode::Normal);
         }
@@ -1220,6 +1369,15 @@ impl<'a> Tree<'a> {
         } else {
             TextMode::Raw
         })
+    }
+
+    /// Text: html5ever reopens closed formatting elements before it (outside SVG and MathML).
+    fn text(&mut self) -> Result<(), FieldError> {
+        if self.in_foreign() {
+            Ok(())
+        } else {
+            self.reconstruct()
+        }
     }
 
     /// An end tag.
@@ -1255,18 +1413,8 @@ impl<'a> Tree<'a> {
             self.find_in_button_scope("p")
         } else if k.flags & HEADING != 0 {
             self.find(&["h1", "h2", "h3", "h4", "h5", "h6"], SCOPE)
-        } else if let Some(f) = k.formatting {
-            // Closes the element if no special element is in between; one put aside is
-            // dropped instead. (With a special element in between html5ever moves things
-            // around without making the stack deeper; it stays open here.)
-            let at = self.find(&[name], SPECIAL);
-            if at.is_none()
-                && let Some(frame) = self.frames.iter_mut().rev().find(|fr| fr[f] > 0)
-            {
-                frame[f] -= 1;
-                self.reopened -= 1;
-            }
-            at
+        } else if k.formatting.is_some() && self.adoption_agency(name) {
+            return;
         } else if is("template") {
             self.find(&["template"], 0)
         } else if is("form") {
