@@ -270,4 +270,64 @@ mod tests {
             []
         );
     }
+
+    #[test]
+    fn raw_html_images_need_alt_text() {
+        let errs = html_images_without_alt("Xem <img src=\"https://x/a.png\"> nhé.");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "body");
+        assert!(
+            errs[0].reason.contains("https://x/a.png"),
+            "{}",
+            errs[0].reason
+        );
+        assert!(errs[0].reason.contains("alt text"), "{}", errs[0].reason);
+        // Any case, any attribute order, HTML blocks, empty or blank alt, `<image>`.
+        for body in [
+            "<div>\n<IMG ALT=\"\" SRC=https://x/b.png>\n</div>",
+            "<p><img\n  class=x\n  src='https://x/c.png'\n  alt=\"  \"></p>",
+            "Một <image src=https://x/d.png> ảnh",
+            "| a |\n|---|\n| <img src=https://x/e.png> |",
+        ] {
+            assert_eq!(html_images_without_alt(body).len(), 1, "{body}");
+        }
+        // With alt text, or where the image is only text (code, escaped), nothing is wrong.
+        for body in [
+            "<img alt=\"Cầu Hàm Luông\" src=https://x/f.png>",
+            "<IMG SRC=https://x/g.png ALT='Bản đồ'>",
+            "Mã `<img src=x>` và\n\n    <img src=y>\n\n&lt;img src=z&gt;",
+            "![Ảnh có mô tả](https://x/h.png)",
+        ] {
+            assert_eq!(html_images_without_alt(body), [], "{body}");
+        }
+        // A Markdown image without alt is reported by media_refs, not twice.
+        assert_eq!(html_images_without_alt("![](https://x/i.png)"), []);
+    }
+
+    #[test]
+    fn ingest_rejects_raw_images_without_alt_text() {
+        let draft = crate::ItemDraft {
+            id: "tin-2026-002".into(),
+            title: "Ảnh".into(),
+            category: "news".into(),
+            language: "vi".into(),
+            author: "A".into(),
+            source: "B".into(),
+            published_at_ms: 1_700_000_000_000,
+            body_markdown: "Ảnh hiện trường:\n\n<img src=\"https://x/j.png\" width=300>".into(),
+            ..Default::default()
+        };
+        let errors = draft.validate(1_800_000_000_000).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "body");
+        assert!(
+            errors[0].reason.contains("https://x/j.png"),
+            "{}",
+            errors[0].reason
+        );
+        let mut fixed = draft.clone();
+        fixed.body_markdown =
+            "Ảnh hiện trường:\n\n<img alt=\"Hiện trường\" src=\"https://x/j.png\">".into();
+        assert!(fixed.validate(1_800_000_000_000).is_ok());
+    }
 }

@@ -239,4 +239,68 @@ mod tests {
         assert_eq!(sanitize_html(&once), once);
         assert!(once.contains("<table>"));
     }
+
+    #[test]
+    fn ordinary_bodies_render_as_before() {
+        let mut lists = String::new();
+        for k in 0..10 {
+            lists.push_str(&format!("{}- mức **{k}**\n", "  ".repeat(k)));
+        }
+        let bodies = [
+            lists,
+            "- a\n  > trích dẫn trong danh sách\n  > > sâu hơn\n\n- b\n\n  1. c".to_string(),
+            "> # Tiêu đề\n>\n> - *x* [liên kết](https://x/)\n\n---\n\n```\ncode <b>\n```".to_string(),
+            "| a | b |\n|:-|-:|\n| ~~x~~ | `y` |\n\n![Bến Tre](media:{sha})".to_string(),
+            "<div><table><tr><td><b>Cũ</b><br>dòng<td><img alt=\"Cầu\" src=\"https://x/c.jpg\"></table></div>"
+                .to_string(),
+        ];
+        for body in bodies {
+            let body = body.replace("{sha}", &"c".repeat(64));
+            // What rendering was: Markdown, then the sanitiser.
+            let before = SANITIZER.clean(&to_html(&body, true)).to_string();
+            assert_eq!(markdown_to_safe_html(&body), before, "{body}");
+        }
+    }
+
+    #[test]
+    fn a_stored_body_over_the_limits_renders_as_the_notice() {
+        let deep = "> ".repeat(10_000);
+        assert_eq!(markdown_to_safe_html(&deep), UNRENDERABLE_NOTICE);
+        let err = try_markdown_to_safe_html(&deep).unwrap_err();
+        assert_eq!(err.field, "body");
+        assert_eq!(sanitize_html(&"<div>".repeat(10_000)), UNRENDERABLE_NOTICE);
+        // The notice is safe HTML as it is.
+        assert_eq!(
+            SANITIZER.clean(UNRENDERABLE_NOTICE).to_string(),
+            UNRENDERABLE_NOTICE
+        );
+    }
+
+    #[test]
+    fn stored_images_without_alt_get_an_empty_one() {
+        let out = markdown_to_safe_html(
+            "Ảnh <IMG SRC=\"https://x/a.png\" title=\"a>b\">\n\n<div><img src=https://x/b.png></div>",
+        );
+        assert_eq!(out.matches("alt=\"\"").count(), 2, "{out}");
+        assert!(
+            out.contains("<img src=\"https://x/a.png\" title=\"a&gt;b\" alt=\"\">"),
+            "{out}"
+        );
+        // Images with alt text keep it; the result is stable under sanitising again.
+        let out = markdown_to_safe_html("<img alt=\"Cầu Rạch Miễu\" src=\"https://x/c.png\">");
+        assert!(out.contains("alt=\"Cầu Rạch Miễu\""), "{out}");
+        assert!(!out.contains("alt=\"\""), "{out}");
+        assert_eq!(sanitize_html(&out), out);
+    }
+
+    #[test]
+    fn serialized_images_are_read_with_their_attributes() {
+        let html = "<p title=\"<img src=no>\">x</p><img src=\"/a?b=1&amp;c=&quot;2&quot;\" alt=\"A &gt; B\"><img>";
+        let imgs = serialized_images(html);
+        assert_eq!(imgs.len(), 2, "{imgs:?}");
+        assert_eq!(imgs[0].src.as_deref(), Some("/a?b=1&c=\"2\""));
+        assert_eq!(imgs[0].alt.as_deref(), Some("A > B"));
+        assert_eq!(imgs[1].src, None);
+        assert_eq!(&html[imgs[1].close..], ">");
+    }
 }
