@@ -37,6 +37,12 @@ pub const MAX_BLOCK_NESTING: usize = 32;
 /// still renders in a fraction of a second.
 pub const MAX_HTML_NESTING: usize = 100;
 
+/// Table cells per byte of body. A Markdown table fills every row up to the header's columns,
+/// so a few short rows under a wide header make many cells out of little text: 2.4 KiB of
+/// one-letter rows under a 500-column header became 875 KiB of empty cells, 0.3 s to sanitise.
+/// Rows written in full have at most one cell per byte; four leave room for honest short rows.
+pub const MAX_TABLE_CELLS_PER_BYTE: usize = 4;
+
 /// Elements a block adds around its inline content at most: `<table><tbody><tr><td>`.
 const BLOCK_WRAPPERS: usize = 4;
 
@@ -46,14 +52,20 @@ const BLOCK_WRAPPERS: usize = 4;
 /// and that is checked: what the sanitiser would parse.
 pub fn check_structure(markdown: &str) -> Result<(), FieldError> {
     let shape = block_shape(markdown)?;
-    if !shape.has_html && 2 * shape.depth + BLOCK_WRAPPERS + shape.inline_marks <= MAX_HTML_NESTING
+    if !shape.has_html
+        && 2 * shape.depth + BLOCK_WRAPPERS + shape.inline_marks <= MAX_HTML_NESTING
+        && shape.table_cells <= max_cells(markdown.len())
     {
         // Without raw HTML the page's HTML is Markdown's alone: two elements per container
         // level at most (`<ul><li>`), the block's wrappers, and one element per emphasis or
         // link level, each of which needs at least one `*`, `_`, `~` or `[` in its paragraph.
+        // And tables cannot have more cells than the bound counted.
         return Ok(());
     }
-    check_html(&crate::render::markdown_to_raw_html(markdown))
+    check_html_within(
+        &crate::render::markdown_to_raw_html(markdown),
+        markdown.len(),
+    )
 }
 
 /// Every structural error of a body: [`check_structure`], then (when that passed, so the
@@ -96,6 +108,9 @@ pub(crate) struct BlockShape {
     pub inline_marks: usize,
     /// Whether a `<` starts something that may be raw HTML or an autolink.
     pub has_html: bool,
+    /// At least the cells the tables would have: each line from a delimiter row (`|---|:-:|`)
+    /// to the next blank line is a row of as many cells as that row has columns.
+    pub table_cells: usize,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -262,6 +277,26 @@ fn list_marker(b: &[u8], p: usize) -> Option<usize> {
     matches!(b.get(p + w), None | Some(b' ' | b'\t')).then_some(w)
 }
 
+/// The columns of a table delimiter row (`|---|:--:|`, `--- | ---`, also behind `>` or list
+/// markers): the runs of `-` on a line of only `|`, `-`, `:`, `>`, `+`, `*`, digits, `.`, `)`,
+/// spaces and tabs with at least one `|`. Counting more lines as such rows only makes the
+/// bound higher.
+fn delimiter_row_columns(b: &[u8]) -> Option<usize> {
+    if !b.contains(&b'|')
+        || !b
+            .iter()
+            .all(|c| b"|-:>+*.) \t".contains(c) || c.is_ascii_digit())
+    {
+        return None;
+    }
+    let runs = b
+        .iter()
+        .zip(std::iter::once(&b' ').chain(b.iter()))
+        .filter(|(c, prev)| **c == b'-' && **prev != b'-')
+        .count();
+    (runs > 0).then_some(runs)
+}
+
 /// A code fence (three or more `` ` `` or `~`) at byte `p`: its character and length.
 fn fence_at(b: &[u8], p: usize) -> Option<(u8, usize)> {
     let c = *b.get(p)?;
@@ -325,11 +360,20 @@ pub(crate) fn block_shape(markdown: &str) -> Result<BlockShape, FieldError> {
     // container, since none can open inside it.
     let mut fence: Option<(u8, usize)> = None;
     let mut marks = 0usize;
+    // Columns of the table whose rows the lines may be (0: none).
+    let mut columns = 0usize;
     for (number, b) in lines(bytes).enumerate() {
         let facts = LineFacts::of(b);
         if facts.blank_from == 0 {
             marks = 0;
+            columns = 0;
         } else {
+            if let Some(k) = delimiter_row_columns(b) {
+                // The header row above and this row; the rows below are counted as they come.
+                columns = k;
+                shape.table_cells += k;
+            }
+            shape.table_cells += columns;
             marks += b
                 .iter()
                 .filter(|c| matches!(c, b'*' | b'_' | b'~' | b'['))
@@ -494,7 +538,15 @@ fn too_deep_html(name: &str) -> FieldError {
 /// them in the next paragraph. Where it is unsure it keeps elements open, so its depth is at
 /// least html5ever's. Each tag costs at most [`MAX_HTML_NESTING`] steps.
 pub fn check_html(html: &str) -> Result<(), FieldError> {
+    // Written cells take at least four bytes each (`<td>`): only the depth can fail here.
+    check_html_within(html, html.len() / MAX_TABLE_CELLS_PER_BYTE)
+}
+
+/// [`check_html`] for the HTML a Markdown body of `source_len` bytes became: its tables may
+/// hold at most [`MAX_TABLE_CELLS_PER_BYTE`] cells per byte of the body.
+pub fn check_html_within(html: &str, source_len: usize) -> Result<(), FieldError> {
     let mut tree = Tree::default();
+    let mut cells = 0usize;
     let b = html.as_bytes();
     let mut i = 0;
     while let Some(off) = b[i..].iter().position(|c| *c == b'<') {
@@ -510,6 +562,12 @@ pub fn check_html(html: &str) -> Result<(), FieldError> {
         match tok.kind {
             TokKind::Start(self_closing, font_attrs) => {
                 let name = &html[tok.name.0..tok.name.1];
+                if name.eq_ignore_ascii_case("td") || name.eq_ignore_ascii_case("th") {
+                    cells += 1;
+                    if cells > max_cells(source_len) {
+                        return Err(too_many_cells());
+                    }
+                }
                 let raw = tree.start(name, self_closing, font_attrs)?;
                 match raw {
                     TextMode::Normal => {}
@@ -529,6 +587,26 @@ pub fn check_html(html: &str) -> Result<(), FieldError> {
         tree.text()?;
     }
     Ok(())
+}
+
+/// Cells any body may have, however short.
+const MIN_CELLS: usize = 256;
+
+fn max_cells(source_len: usize) -> usize {
+    source_len
+        .saturating_mul(MAX_TABLE_CELLS_PER_BYTE)
+        .max(MIN_CELLS)
+}
+
+fn too_many_cells() -> FieldError {
+    FieldError::new(
+        "body",
+        format!(
+            "the tables have more than {MAX_TABLE_CELLS_PER_BYTE} cells per character of text \
+             (a row with fewer cells than the header is filled up to the header's columns): \
+             write fewer columns, or the rows in full"
+        ),
+    )
 }
 
 /// How the tokeniser reads what follows a start tag.
@@ -1591,23 +1669,21 @@ mod tests {
 
     #[test]
     fn deep_bodies_are_rejected_and_render_as_a_notice_quickly() {
-        for size in [KIB64, MIB] {
+        // In a release build each takes at most 0.05 s. A debug build is some 20 times slower
+        // and shares the machine with the other tests: the budget is 1 s for 64 KiB, 2 s for
+        // 1 MiB (parsed in full before the HTML is checked).
+        for (size, budget) in [(KIB64, 1), (MIB, 2)] {
+            let budget = Duration::from_secs(budget);
             for (name, body) in deep_shapes(size) {
                 assert!(body.len() <= size, "{name}");
                 let (check, took) = timed(|| check_structure(&body));
                 let err = check.expect_err(name);
                 assert_eq!(err.field, "body", "{name}");
                 assert!(err.reason.contains("at most"), "{name}: {}", err.reason);
-                assert!(
-                    took < Duration::from_secs(1),
-                    "{name} ({size} B): check took {took:?}"
-                );
+                assert!(took < budget, "{name} ({size} B): check took {took:?}");
                 let (html, took) = timed(|| markdown_to_safe_html(&body));
                 assert_eq!(html, UNRENDERABLE_NOTICE, "{name}");
-                assert!(
-                    took < Duration::from_secs(1),
-                    "{name} ({size} B): render took {took:?}"
-                );
+                assert!(took < budget, "{name} ({size} B): render took {took:?}");
             }
         }
     }
@@ -1634,6 +1710,42 @@ mod tests {
             assert_eq!(check, Ok(()), "{name}");
             assert!(took < Duration::from_secs(2), "{name}: check took {took:?}");
         }
+    }
+
+    #[test]
+    fn tables_filled_far_beyond_their_text_are_rejected() {
+        // Found by fuzzing with a time limit: 2.4 KiB rendered to 875 KiB of empty cells in
+        // 0.3 s (3.4 s in the instrumented fuzzing build).
+        // (Beyond 2^18 filled cells pulldown-cmark fills no more: a large body can hold more
+        // cells than this, none of them filled for free.)
+        for rows in [250, 2_000] {
+            let body = format!(
+                "{}|\n{}|\n{}",
+                "|a".repeat(500),
+                "|-".repeat(500),
+                "x\n".repeat(rows)
+            );
+            let (check, took) = timed(|| check_structure(&body));
+            let err = check.unwrap_err();
+            assert!(err.reason.contains("cells"), "{}", err.reason);
+            assert!(took < Duration::from_secs(1), "check took {took:?}");
+            let (html, took) = timed(|| markdown_to_safe_html(&body));
+            assert_eq!(html, UNRENDERABLE_NOTICE);
+            assert!(took < Duration::from_secs(1), "render took {took:?}");
+        }
+        // Rows written in full, or a few short ones, are fine.
+        let full = format!(
+            "| a | b | c |\n|---|:-:|--:|\n{}",
+            "| 1 | 2 | 3 |\n".repeat(1000)
+        );
+        assert_eq!(check_structure(&full), Ok(()));
+        let short = format!(
+            "{}|\n{}|\n{}",
+            "|cột".repeat(12),
+            "|-".repeat(12),
+            "|x|\n".repeat(20)
+        );
+        assert_eq!(check_structure(&short), Ok(()));
     }
 
     #[test]

@@ -31,7 +31,9 @@ pub fn markdown_to_safe_html(markdown: &str) -> String {
 pub fn try_markdown_to_safe_html(markdown: &str) -> Result<String, FieldError> {
     // The block check comes first: pulldown-cmark's own parse is slow on deep containers.
     crate::markdown_limits::block_shape(markdown)?;
-    try_sanitize_html(&markdown_to_raw_html(markdown))
+    let raw = markdown_to_raw_html(markdown);
+    crate::markdown_limits::check_html_within(&raw, markdown.len())?;
+    Ok(clean(&raw))
 }
 
 /// The HTML pulldown-cmark makes of a body, before sanitising (what the sanitiser parses).
@@ -46,7 +48,7 @@ pub(crate) fn markdown_to_raw_html(markdown: &str) -> String {
 pub(crate) fn sanitized_raw_html_only(markdown: &str) -> Result<String, FieldError> {
     crate::markdown_limits::block_shape(markdown)?;
     let raw = to_html(markdown, false);
-    crate::markdown_limits::check_html(&raw)?;
+    crate::markdown_limits::check_html_within(&raw, markdown.len())?;
     Ok(SANITIZER.clean(&raw).to_string())
 }
 
@@ -105,7 +107,12 @@ pub fn sanitize_html(html: &str) -> String {
 /// Like [`sanitize_html`], but says why HTML is refused.
 pub fn try_sanitize_html(html: &str) -> Result<String, FieldError> {
     crate::markdown_limits::check_html(html)?;
-    Ok(give_images_alt(&SANITIZER.clean(html).to_string()))
+    Ok(clean(html))
+}
+
+/// The sanitiser, then alt text for images without (HTML already checked).
+fn clean(html: &str) -> String {
+    give_images_alt(&SANITIZER.clean(html).to_string())
 }
 
 /// Gives every image without an `alt` attribute an empty one.
