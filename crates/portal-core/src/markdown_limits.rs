@@ -205,10 +205,10 @@ impl Cursor<'_> {
 struct LineFacts {
     /// The line is whitespace from this byte on.
     blank_from: usize,
-    /// For `-`, `*`, `_`: the line holds only that character and whitespace from this byte on.
-    only_from: [usize; 3],
-    /// For `-`, `*`, `_`: byte index of the third occurrence counted from the end, if any.
-    third_last: [Option<usize>; 3],
+    /// For `-`, `*`, `_`, computed when first asked: from which byte on the line holds only
+    /// that character and whitespace, and the byte index of the third occurrence of it
+    /// counted from the end, if any.
+    breaks: [Option<(usize, Option<usize>)>; 3],
 }
 
 const BREAK_CHARS: [u8; 3] = [b'-', b'*', b'_'];
@@ -219,44 +219,39 @@ impl LineFacts {
             .iter()
             .rposition(|c| !matches!(c, b' ' | b'\t'))
             .map_or(0, |i| i + 1);
-        let mut only_from = [b.len(); 3];
-        let mut third_last = [None; 3];
-        for (k, &ch) in BREAK_CHARS.iter().enumerate() {
-            let mut seen = 0;
-            let mut still = true;
-            for (i, &c) in b.iter().enumerate().rev() {
-                if c == ch {
-                    seen += 1;
-                    if seen == 3 {
-                        third_last[k] = Some(i);
-                    }
-                } else if !matches!(c, b' ' | b'\t') {
-                    still = false;
-                }
-                if still {
-                    only_from[k] = i;
-                }
-                if !still && seen >= 3 {
-                    break;
-                }
-            }
-        }
         LineFacts {
             blank_from,
-            only_from,
-            third_last,
+            breaks: [None; 3],
         }
     }
 
     /// Whether a thematic break (`---`, `* * *`, `___`) starts at byte `p`.
-    fn thematic_break_at(&self, b: &[u8], p: usize) -> bool {
+    fn thematic_break_at(&mut self, b: &[u8], p: usize) -> bool {
         let Some(k) = b
             .get(p)
             .and_then(|c| BREAK_CHARS.iter().position(|x| x == c))
         else {
             return false;
         };
-        p >= self.only_from[k] && self.third_last[k].is_some_and(|t| t >= p)
+        let (only_from, third_last) = *self.breaks[k].get_or_insert_with(|| {
+            let ch = BREAK_CHARS[k];
+            let mut only_from = b.len();
+            let mut third_last = None;
+            let mut seen = 0;
+            for (i, &c) in b.iter().enumerate().rev() {
+                if c == ch {
+                    seen += 1;
+                    if seen == 3 {
+                        third_last = Some(i);
+                    }
+                } else if !matches!(c, b' ' | b'\t') {
+                    break;
+                }
+                only_from = i;
+            }
+            (only_from, third_last)
+        });
+        p >= only_from && third_last.is_some_and(|t| t >= p)
     }
 }
 
@@ -363,7 +358,7 @@ pub(crate) fn block_shape(markdown: &str) -> Result<BlockShape, FieldError> {
     // Columns of the table whose rows the lines may be (0: none).
     let mut columns = 0usize;
     for (number, b) in lines(bytes).enumerate() {
-        let facts = LineFacts::of(b);
+        let mut facts = LineFacts::of(b);
         if facts.blank_from == 0 {
             marks = 0;
             columns = 0;
