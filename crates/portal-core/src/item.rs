@@ -394,6 +394,7 @@ impl ItemDraft {
                 Vec::new()
             }
         };
+        crate::markdown_limits::push_body_errors(&body_markdown, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }

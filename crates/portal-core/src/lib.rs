@@ -11,6 +11,7 @@ pub mod duration;
 pub mod front_matter;
 pub mod item;
 pub mod legacy;
+pub mod markdown_limits;
 pub mod media;
 pub mod render;
 pub mod tenant;
