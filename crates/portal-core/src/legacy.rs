@@ -205,10 +205,10 @@ use groups::{A, A_BREVE, A_CIRC, E, E_CIRC, I, O, O_CIRC, O_HORN, U, U_HORN, Y};
 /// Indexes into [`VOWELS`].
 #[rustfmt::skip]
 mod groups {
-    pub const A: usize = 0; pub const A_BREVE: usize = 1; pub const A_CIRC: usize = 2;
-    pub const E: usize = 3; pub const E_CIRC: usize = 4; pub const I: usize = 5;
-    pub const O: usize = 6; pub const O_CIRC: usize = 7; pub const O_HORN: usize = 8;
-    pub const U: usize = 9; pub const U_HORN: usize = 10; pub const Y: usize = 11;
+    pub(super) const A: usize = 0; pub(super) const A_BREVE: usize = 1; pub(super) const A_CIRC: usize = 2;
+    pub(super) const E: usize = 3; pub(super) const E_CIRC: usize = 4; pub(super) const I: usize = 5;
+    pub(super) const O: usize = 6; pub(super) const O_CIRC: usize = 7; pub(super) const O_HORN: usize = 8;
+    pub(super) const U: usize = 9; pub(super) const U_HORN: usize = 10; pub(super) const Y: usize = 11;
 }
 
 // VNI-Windows bytes, lower-case forms; each capital form is the byte minus 0x20. Tables of five
