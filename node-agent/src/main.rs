@@ -46,7 +46,9 @@ enum Command {
     },
     /// Run: watch the content folder, send the outbox, heartbeat, renew the certificate.
     Run,
-    /// Queue files for publication and send them (if no `run` is active).
+    /// Queue item files, and the media they link to, and send them (if no `run` is active).
+    /// Every file that is not an item is named with the reason, the others are queued all the
+    /// same, and the exit status is then non-zero.
     Publish {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -129,7 +131,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Publish { files } => {
             portal_agent::init_logging(&cfg.log_format);
-            portal_agent::publish_files(&cfg, &files).await?;
+            let done = portal_agent::publish_files(&cfg, &files).await?;
+            // Each bad file was named with its reason; the good ones are queued all the same.
+            anyhow::ensure!(
+                done.bad.is_empty(),
+                "{} of {} file(s) could not be published",
+                done.bad.len(),
+                files.len()
+            );
         }
         Command::Status => portal_agent::status(&cfg, &mut std::io::stdout()).await?,
     }
