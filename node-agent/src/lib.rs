@@ -12,6 +12,7 @@ pub mod lock;
 pub mod outbox;
 pub mod source;
 pub mod uplink;
+pub mod watch;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -87,23 +88,7 @@ async fn scan_loop(cfg: &AgentConfig, outbox: &Outbox, wake: &Notify) {
         tracing::info!("no content_dir configured; only `portal-agent publish` feeds the outbox");
         return;
     }
-    tracing::info!(dir = %cfg.content_dir.display(), "watching content folder");
-    loop {
-        match source::scan(outbox, &cfg.content_dir).await {
-            Ok(r) if r.changed() || r.rejected > 0 => {
-                tracing::info!(
-                    published = r.published,
-                    withdrawn = r.withdrawn,
-                    rejected = r.rejected,
-                    "content folder changed"
-                );
-                wake.notify_one();
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, dir = %cfg.content_dir.display(), "scan failed"),
-        }
-        tokio::time::sleep(Duration::from_millis(cfg.scan_interval_ms)).await;
-    }
+    watch::run(outbox, &cfg.content_dir, watch::Timing::of(cfg), wake).await;
 }
 
 /// Drains the outbox for ever (or, with `until_empty`, until it is empty or that many
