@@ -37,8 +37,8 @@ struct Pending {
     rescan: bool,
     /// The watcher no longer covers the folder (why): fall back to rescanning.
     broken: Option<String>,
-    /// Changes counted so far, to tell when the folder has gone quiet.
-    events: u64,
+    /// When the last change was reported, to tell when the folder has gone quiet.
+    last: Option<std::time::Instant>,
 }
 
 /// Shared between the watcher's thread (which fills it) and the scan loop.
@@ -58,8 +58,8 @@ impl Inbox {
         std::mem::take(&mut *self.lock())
     }
 
-    fn events(&self) -> u64 {
-        self.lock().events
+    fn last(&self) -> Option<std::time::Instant> {
+        self.lock().last
     }
 
     /// Runs on the watcher's thread for every event.
@@ -96,7 +96,7 @@ impl Inbox {
                 }
             }
         }
-        p.events += 1;
+        p.last = Some(std::time::Instant::now());
         drop(p);
         self.wake.notify_one();
     }
@@ -231,17 +231,21 @@ pub async fn run(outbox: &Outbox, dir: &Path, timing: Timing, wake: &Notify) {
 }
 
 /// Waits until no change has been reported for `quiet`, or five times that since the first.
+/// Measured from the last change itself (the watcher's thread may still be handing over the
+/// rest of a burst when the loop wakes), so a single change waits `quiet` once.
 async fn settle(inbox: &Inbox, quiet: Duration) {
     let deadline = Instant::now() + quiet * 5;
-    let mut seen = inbox.events();
     loop {
-        let until = (Instant::now() + quiet).min(deadline);
-        tokio::time::sleep_until(until).await;
-        let now = inbox.events();
-        if now == seen || Instant::now() >= deadline {
+        let quiet_at = inbox
+            .last()
+            .map_or_else(Instant::now, |t| Instant::from_std(t) + quiet);
+        if quiet_at <= Instant::now() {
             return;
         }
-        seen = now;
+        tokio::time::sleep_until(quiet_at.min(deadline)).await;
+        if Instant::now() >= deadline {
+            return;
+        }
     }
 }
 
