@@ -58,6 +58,13 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // One malloc arena for the few threads (runtime, SQLite connections, watcher): glibc's
+    // default of one arena per thread kept freed memory of each.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: sets a malloc parameter before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     let cli = Cli::parse();
     // One thread is plenty for an agent and keeps its footprint small.
     let rt = match tokio::runtime::Builder::new_current_thread()

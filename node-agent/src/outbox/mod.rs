@@ -67,6 +67,9 @@ impl Outbox {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30))
                 .create_if_missing(true)
+                // Rows are read by key, a few at a time; SQLite's default cache of up to
+                // 2 MiB per connection only held on to pages of the content folder's table.
+                .pragma("cache_size", "-256")
         });
         let db = sea_orm::Database::connect(opts)
             .await
