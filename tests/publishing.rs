@@ -440,6 +440,95 @@ async fn publish_command_sends_files_from_scripts_and_keeps_them_queued_when_the
 }
 
 #[tokio::test]
+async fn publish_command_reports_every_bad_file_queues_every_good_one_and_sends_their_images() {
+    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("mocay", "UBND huyện Mỏ Cày Nam")
+        .await
+        .unwrap();
+    let agent = AgentProcess::enroll(&hub, "mocay").await.unwrap();
+    let dir = agent.dir.path().join("xuat");
+    std::fs::create_dir_all(dir.join("anh")).unwrap();
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR dua xiem Mo Cay".to_vec();
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&png));
+    std::fs::write(dir.join("anh/dua.png"), &png).unwrap();
+    let files = [
+        (
+            "tin-1.md",
+            item_markdown("tin-1", "Hội chợ dừa", "Nội dung"),
+        ),
+        // Not an item: no front matter.
+        ("hong.md", "Chỉ có nội dung, không có phần đầu.".to_string()),
+        (
+            "dua.md",
+            item_markdown("dua", "Dừa xiêm Mỏ Cày", "![Vườn dừa xiêm](anh/dua.png)"),
+        ),
+        // Links a picture that is not there.
+        (
+            "thieu-anh.md",
+            item_markdown("thieu-anh", "Thiếu ảnh", "![Ảnh](anh/khong-co.png)"),
+        ),
+        (
+            "tin-2.md",
+            item_markdown("tin-2", "Tin thứ hai", "Nội dung"),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let out = tokio::process::Command::new(portal_testkit::bin("portal-agent"))
+        .arg("--data-dir")
+        .arg(agent.data_dir())
+        .arg("publish")
+        .args(files.iter().map(|(name, _)| dir.join(name)))
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "a bad file makes the command fail");
+    assert!(
+        stderr.contains(&format!(
+            "{}: front_matter: ",
+            dir.join("hong.md").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{}: body: anh/khong-co.png: file not found beside the item",
+            dir.join("thieu-anh.md").display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("2 of 5 file(s) could not be published"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("sent 3 item(s) and 1 media file(s)"),
+        "{stdout}"
+    );
+    // Every good file arrived, also those after the bad ones; the image with its item.
+    for id in ["tin-1", "dua", "tin-2"] {
+        let (s, _) = hub
+            .get(&format!("/t/mocay/items/{id}"), None)
+            .await
+            .unwrap();
+        assert_eq!(s, 200, "{id}");
+    }
+    let (_, page) = hub.get("/t/mocay/items/dua", None).await.unwrap();
+    assert!(
+        page.contains(&format!(
+            "<img src=\"/media/{digest}\" alt=\"Vườn dừa xiêm\">"
+        )),
+        "{page}"
+    );
+    let (s, _) = hub.get("/t/mocay/items/thieu-anh", None).await.unwrap();
+    assert_eq!(s, 404);
+    assert_eq!(agent.outbox_depth().await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn the_operator_extends_the_category_registry_without_code() {
     let hub = TestHub::start(Db::Sqlite).await.unwrap();
     hub.add_tenant("sonnptnt", "Sở Nông nghiệp và Phát triển nông thôn")

@@ -18,7 +18,17 @@ pub struct AgentConfig {
     pub hub_name: String,
     /// Folder the component portal exports its items to; empty disables the folder source.
     pub content_dir: PathBuf,
-    /// How often the folder is rescanned, in milliseconds.
+    /// Watch the folder for changes (inotify); `false` rescans it every `scan_interval_ms`.
+    pub watch: bool,
+    /// How long the folder must be quiet after a change before it is looked at, in
+    /// milliseconds (a CMS writing many files is read once); at most five times this after the
+    /// first change.
+    pub watch_debounce_ms: u64,
+    /// Seconds between full rescans while watching, the safety net for changes the watcher
+    /// missed (only files whose size or mtime changed are read).
+    pub full_rescan_secs: u64,
+    /// When the folder is not watched (`watch = false`, or it cannot be: inotify limits, a file
+    /// system without notifications), how often it is rescanned, in milliseconds.
     pub scan_interval_ms: u64,
     /// Most entries sent in one batch.
     pub batch_size: usize,
@@ -40,7 +50,10 @@ impl Default for AgentConfig {
             hub: String::new(),
             hub_name: String::new(),
             content_dir: PathBuf::new(),
-            scan_interval_ms: 500,
+            watch: true,
+            watch_debounce_ms: 100,
+            full_rescan_secs: 300,
+            scan_interval_ms: 1000,
             batch_size: 200,
             heartbeat_interval_secs: 10,
             backoff_initial_ms: 200,
@@ -73,6 +86,14 @@ impl AgentConfig {
             .extract()
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         anyhow::ensure!(cfg.batch_size > 0, "batch_size must be at least 1");
+        anyhow::ensure!(
+            cfg.full_rescan_secs > 0,
+            "full_rescan_secs must be at least 1"
+        );
+        anyhow::ensure!(
+            cfg.scan_interval_ms > 0,
+            "scan_interval_ms must be at least 1"
+        );
         anyhow::ensure!(
             matches!(cfg.log_format.as_str(), "human" | "json"),
             "log_format must be \"human\" or \"json\""

@@ -12,6 +12,7 @@ pub mod lock;
 pub mod outbox;
 pub mod source;
 pub mod uplink;
+pub mod watch;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -87,23 +88,7 @@ async fn scan_loop(cfg: &AgentConfig, outbox: &Outbox, wake: &Notify) {
         tracing::info!("no content_dir configured; only `portal-agent publish` feeds the outbox");
         return;
     }
-    tracing::info!(dir = %cfg.content_dir.display(), "watching content folder");
-    loop {
-        match source::scan(outbox, &cfg.content_dir).await {
-            Ok(r) if r.changed() || r.rejected > 0 => {
-                tracing::info!(
-                    published = r.published,
-                    withdrawn = r.withdrawn,
-                    rejected = r.rejected,
-                    "content folder changed"
-                );
-                wake.notify_one();
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, dir = %cfg.content_dir.display(), "scan failed"),
-        }
-        tokio::time::sleep(Duration::from_millis(cfg.scan_interval_ms)).await;
-    }
+    watch::run(outbox, &cfg.content_dir, watch::Timing::of(cfg), wake).await;
 }
 
 /// Drains the outbox for ever (or, with `until_empty`, until it is empty or that many
@@ -237,49 +222,94 @@ pub fn field_violations(status: &tonic::Status) -> Option<String> {
     )
 }
 
-/// `portal-agent publish FILE...`: queues files and, unless a running agent owns the uplink,
-/// sends them. Returns how many files were queued.
+/// What `portal-agent publish FILE...` did.
+#[derive(Debug, Default)]
+pub struct Published {
+    /// Items queued.
+    pub items: usize,
+    /// Media files queued for upload (those the items link to).
+    pub media: usize,
+    /// Files that are not items, each with the reason; nothing of them was queued.
+    pub bad: Vec<(std::path::PathBuf, String)>,
+}
+
+/// `portal-agent publish FILE...`: reads every file as the folder scan does
+/// ([`source::read_item`]), reports each bad one on stderr, queues every good one after the
+/// media it links to and, unless a running agent owns the uplink, sends them.
 pub async fn publish_files(
     cfg: &AgentConfig,
     files: &[std::path::PathBuf],
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<Published> {
     let outbox = Outbox::open(&cfg.data_dir).await?;
-    let mut queued = 0;
+    let mut done = Published::default();
+    let mut media_queued = std::collections::HashSet::new();
     for f in files {
-        let text = std::fs::read(f).map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-        let (text, conversion) = portal_core::legacy::decode_bytes(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-        let stem = f
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let mut draft = if f
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            portal_core::front_matter::parse_item_json(&text, &stem)
-        } else {
-            portal_core::front_matter::parse_item_file(&text, &stem)
+        let item = match read_file_to_publish(f) {
+            Ok(item) => item,
+            Err(reason) => {
+                eprintln!("{}: {reason}", f.display());
+                done.bad.push((f.clone(), reason));
+                continue;
+            }
+        };
+        // The media first: the hub takes an item only once it holds what the item shows.
+        let folder = std::path::absolute(f)?
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        for m in &item.media {
+            if media_queued.insert(m.sha256.clone()) {
+                let abs = folder.join(&m.rel).display().to_string();
+                outbox
+                    .enqueue_media_upload(&abs, &m.sha256, m.size as i64)
+                    .await?;
+                done.media += 1;
+            }
         }
-        .map_err(|e| anyhow::anyhow!("{}: {e}", f.display()))?;
-        if let Some(c) = conversion {
-            draft
-                .notes
-                .push(format!("file {}: {}", f.display(), c.describe()));
-        }
-        outbox.enqueue_publish(&draft, None).await?;
-        queued += 1;
+        outbox.enqueue_publish(&item.draft, None).await?;
+        done.items += 1;
     }
-    match lock::DataDirLock::acquire(&cfg.data_dir)? {
-        None => println!("queued {queued} item(s); the running agent will send them"),
-        Some(_lock) => {
-            send_loop(cfg, &outbox, &Notify::new(), Instant::now(), Some(5)).await?;
-            println!("sent {queued} item(s)");
+    if !done.bad.is_empty() {
+        eprintln!(
+            "{} file(s) not queued; {} item(s) queued",
+            done.bad.len(),
+            done.items
+        );
+    }
+    let media = if done.media > 0 {
+        format!(" and {} media file(s)", done.media)
+    } else {
+        String::new()
+    };
+    if done.items > 0 {
+        match lock::DataDirLock::acquire(&cfg.data_dir)? {
+            None => println!(
+                "queued {} item(s){media}; the running agent will send them",
+                done.items
+            ),
+            Some(_lock) => {
+                send_loop(cfg, &outbox, &Notify::new(), Instant::now(), Some(5)).await?;
+                println!("sent {} item(s){media}", done.items);
+            }
         }
     }
     outbox.close().await?;
-    Ok(queued)
+    Ok(done)
+}
+
+/// Reads one file named on the command line: its media links are taken relative to its own
+/// folder, which they may not leave.
+fn read_file_to_publish(f: &std::path::Path) -> Result<source::ItemFile, String> {
+    let bytes = std::fs::read(f).map_err(|e| format!("cannot read: {e}"))?;
+    let name = f
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| "the file name is not UTF-8".to_string())?;
+    let folder = match f.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    source::read_item(folder, name, &bytes).map_err(|e| e.to_string())
 }
 
 /// `portal-agent status`: identity, outbox depth, last publication, recent rejections.

@@ -46,7 +46,9 @@ enum Command {
     },
     /// Run: watch the content folder, send the outbox, heartbeat, renew the certificate.
     Run,
-    /// Queue files for publication and send them (if no `run` is active).
+    /// Queue item files, and the media they link to, and send them (if no `run` is active).
+    /// Every file that is not an item is named with the reason, the others are queued all the
+    /// same, and the exit status is then non-zero.
     Publish {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -56,6 +58,13 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // One malloc arena for the few threads (runtime, SQLite connections, watcher): glibc's
+    // default of one arena per thread kept freed memory of each.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: sets a malloc parameter before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
     let cli = Cli::parse();
     // One thread is plenty for an agent and keeps its footprint small.
     let rt = match tokio::runtime::Builder::new_current_thread()
@@ -129,7 +138,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Publish { files } => {
             portal_agent::init_logging(&cfg.log_format);
-            portal_agent::publish_files(&cfg, &files).await?;
+            let done = portal_agent::publish_files(&cfg, &files).await?;
+            // Each bad file was named with its reason; the good ones are queued all the same.
+            anyhow::ensure!(
+                done.bad.is_empty(),
+                "{} of {} file(s) could not be published",
+                done.bad.len(),
+                files.len()
+            );
         }
         Command::Status => portal_agent::status(&cfg, &mut std::io::stdout()).await?,
     }

@@ -1,13 +1,26 @@
-//! The folder source: one item per file in `content_dir` (Markdown with front matter). New and
-//! changed files are queued for publication, deleted files for withdrawal. Each change goes into
-//! the outbox in the same transaction that records the file's new state, so a crash never loses
-//! or repeats a change. Hidden and temporary files (`.x`, `x~`, `*.tmp`, `*.swp`) are ignored,
-//! so a CMS that writes a temporary file and renames it is picked up once, complete.
+//! The folder source: one item per file in `content_dir` (Markdown with front matter, or JSON),
+//! and the media files beside them. New and changed files are queued for publication (media
+//! for upload), deleted files for withdrawal. Each change goes into the outbox in the same
+//! transaction that records the file's new state, so a crash never loses or repeats a change.
+//! Hidden and temporary files (`.x`, `x~`, `*.tmp`, `*.swp`) and hidden folders are ignored, so
+//! a CMS that writes a temporary file and renames it is picked up once, complete.
+//!
+//! [`read_item`] turns a file's bytes into a draft; the folder scan and `portal-agent publish
+//! FILE` both use it, so a file means the same whichever way it arrives.
+//!
+//! [`Scanner`] keeps an in-memory index of each known file's size and modification time,
+//! loaded once from the outbox's `watched_files` table and changed only after the outbox has
+//! committed the change it mirrors, so it never claims more than the table holds. A file is
+//! read only when its size or mtime differ from the index; whether its content changed is then
+//! decided by its SHA-256 against the table. What to look at comes from the watcher
+//! (`crate::watch`): single paths, or the whole folder for the safety-net rescan.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::ops::Bound;
+use std::path::{Component, Path, PathBuf};
 
-use portal_core::FieldError;
+use portal_core::{FieldError, ItemDraft};
 use sha2::{Digest, Sha256};
 
 use crate::outbox::{FileFacts, Outbox};
@@ -53,27 +66,12 @@ fn wanted(name: &str) -> bool {
         && (is_item_file(name) || is_media_file(name))
 }
 
-/// Lists item files under `dir` (recursively), as paths relative to `dir` with '/' separators.
-fn list(dir: &Path) -> std::io::Result<Vec<String>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().to_string();
-            let ft = entry.file_type()?;
-            if ft.is_dir() && !name.starts_with('.') {
-                stack.push(entry.path());
-            } else if ft.is_file()
-                && wanted(&name)
-                && let Ok(rel) = entry.path().strip_prefix(dir)
-            {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+/// Whether the scan looks at `rel` (relative to the content folder, '/'-separated): a wanted
+/// name, in no hidden folder.
+pub fn watched(rel: &str) -> bool {
+    let mut parts = rel.split('/');
+    let name = parts.next_back().unwrap_or_default();
+    wanted(name) && parts.all(|d| !d.is_empty() && !d.starts_with('.'))
 }
 
 fn default_id(rel: &str) -> String {
@@ -82,138 +80,93 @@ fn default_id(rel: &str) -> String {
     stem.to_ascii_lowercase()
 }
 
-/// Reads one file into the outbox if it changed. Returns what happened.
-pub async fn ingest_file(
-    outbox: &Outbox,
-    dir: &Path,
-    rel: &str,
-    report: &mut ScanReport,
-) -> anyhow::Result<()> {
-    let path = dir.join(rel);
-    let Ok(meta) = std::fs::metadata(&path) else {
-        return Ok(()); // vanished between listing and reading: the next scan sees the deletion
-    };
-    let size = meta.len() as i64;
-    let mtime_ms = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_millis() as i64);
-    let known = outbox.file(rel).await?;
-    if let Some(k) = &known
-        && k.size == size
-        && k.mtime_ms == mtime_ms
-    {
-        return Ok(());
-    }
-    let Ok(bytes) = std::fs::read(&path) else {
-        return Ok(());
-    };
-    let facts = FileFacts {
-        path: rel.to_string(),
-        content_hash: hex::encode(Sha256::digest(&bytes)),
-        size,
-        mtime_ms,
-    };
-    if let Some(k) = &known
-        && k.content_hash == facts.content_hash
-    {
-        outbox.remember(&facts, &k.item_id).await?;
-        return Ok(());
-    }
-    if is_media_file(rel) {
-        outbox
-            .enqueue_media(&path.display().to_string(), &facts)
-            .await?;
-        report.media += 1;
-        return Ok(());
-    }
-    let fallback = default_id(rel);
-    // Unicode as it should be; TCVN3 or VNI bytes from an old CMS are converted here (the
-    // conversion travels with the item and is noted on its version); anything else is refused.
-    let draft = match portal_core::legacy::decode_bytes(&bytes) {
-        Err(reason) => Err(FieldError::new("file", reason)),
-        Ok((text, conversion)) => {
-            let parsed = if extension(rel) == "json" {
-                portal_core::front_matter::parse_item_json(&text, &fallback)
-                    .map_err(|e| FieldError::new("file", e.to_string()))
-            } else {
-                portal_core::front_matter::parse_item_file(&text, &fallback)
-                    .map_err(|e| FieldError::new("front_matter", e.to_string()))
-            };
-            parsed.and_then(|mut d| {
-                let base = Path::new(rel).parent().unwrap_or(Path::new(""));
-                d.body_markdown = link_media(&d.body_markdown, dir, base)?;
-                if let Some(c) = conversion {
-                    d.notes.push(format!("file {rel}: {}", c.describe()));
-                }
-                Ok(d)
-            })
-        }
-    };
-    match draft {
-        Err(err) => {
-            tracing::warn!(file = rel, error = %err, "file is not a valid item; not sent");
-            outbox.reject_locally(&facts, "", &[err]).await?;
-            report.rejected += 1;
-        }
-        Ok(draft) => {
-            // The file now names another item: the old one leaves the site.
-            if let Some(k) = &known
-                && !k.item_id.is_empty()
-                && k.item_id != draft.id
-            {
-                outbox
-                    .enqueue_withdraw(&k.item_id, "file now holds another item", None)
-                    .await?;
-                report.withdrawn += 1;
-            }
-            outbox.enqueue_publish(&draft, Some(&facts)).await?;
-            report.published += 1;
-        }
-    }
-    Ok(())
+// ---------------------------------------------------------------------------------------------
+// Reading one item file
+
+/// An item file read into a draft.
+#[derive(Debug, Clone)]
+pub struct ItemFile {
+    /// Media links already rewritten to `media:<sha256>`.
+    pub draft: ItemDraft,
+    /// The media files the body links to (each once): they must be queued for upload before
+    /// the item, or the hub refuses it.
+    pub media: Vec<LinkedMedium>,
 }
 
-/// Compares the folder with what was last queued and queues the differences.
-pub async fn scan(outbox: &Outbox, dir: &Path) -> anyhow::Result<ScanReport> {
-    let mut report = ScanReport::default();
-    let files = list(dir)?;
-    // Media first, so that their uploads precede the items that show them.
-    for rel in files.iter().filter(|f| is_media_file(f)) {
-        ingest_file(outbox, dir, rel, &mut report).await?;
-    }
-    for rel in files.iter().filter(|f| is_item_file(f)) {
-        ingest_file(outbox, dir, rel, &mut report).await?;
-    }
-    let present: HashSet<&str> = files.iter().map(String::as_str).collect();
-    for known in outbox.files().await? {
-        if present.contains(known.path.as_str()) {
-            continue;
-        }
-        // Media are content-addressed and may be shared: deleting the file withdraws nothing.
-        if known.item_id.is_empty() || known.item_id.starts_with("media:") {
-            outbox.forget(&known.path).await?;
-        } else {
-            outbox
-                .enqueue_withdraw(
-                    &known.item_id,
-                    "file deleted on the component portal",
-                    Some(&known.path),
-                )
-                .await?;
-            report.withdrawn += 1;
+/// A media file an item links to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedMedium {
+    /// Relative to the folder the item was read from, '/'-separated.
+    pub rel: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Why a file is not an item.
+#[derive(Debug, Clone)]
+pub struct NotAnItem {
+    pub errors: Vec<FieldError>,
+    /// Media files the body links to that do not exist (relative to the folder): the file is
+    /// worth reading again when one appears. Empty when nothing but an edit can mend the file.
+    pub missing_media: Vec<String>,
+}
+
+impl NotAnItem {
+    fn one(field: &str, reason: impl Into<String>) -> Self {
+        Self {
+            errors: vec![FieldError::new(field, reason)],
+            missing_media: Vec::new(),
         }
     }
-    Ok(report)
+}
+
+impl std::fmt::Display for NotAnItem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let why: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
+        f.write_str(&why.join("; "))
+    }
+}
+
+/// Reads the bytes of the item file `rel` (relative to `root`) into a draft: Unicode as it
+/// should be, TCVN3 or VNI bytes from an old CMS converted (the conversion travels with the
+/// item and is noted on its version), front matter or JSON parsed, the id defaulting to the
+/// file name, and links to media files beside it rewritten to their content address. Media
+/// links must stay inside `root`.
+pub fn read_item(root: &Path, rel: &str, bytes: &[u8]) -> Result<ItemFile, NotAnItem> {
+    let fallback = default_id(rel);
+    let (text, conversion) = portal_core::legacy::decode_bytes(bytes)
+        .map_err(|reason| NotAnItem::one("file", reason))?;
+    let mut draft = if extension(rel) == "json" {
+        portal_core::front_matter::parse_item_json(&text, &fallback)
+            .map_err(|e| NotAnItem::one("file", e.to_string()))?
+    } else {
+        portal_core::front_matter::parse_item_file(&text, &fallback)
+            .map_err(|e| NotAnItem::one("front_matter", e.to_string()))?
+    };
+    let base = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let (body, media) = link_media(&draft.body_markdown, root, base)?;
+    draft.body_markdown = body;
+    if let Some(c) = conversion {
+        draft.notes.push(format!("file {rel}: {}", c.describe()));
+    }
+    Ok(ItemFile { draft, media })
 }
 
 /// Rewrites links and images that point at media files beside the item (`![Cầu](anh/cau.jpg)`)
 /// into content-addressed references (`media:<sha256>`), which the hub serves. A referenced file
-/// that does not exist is an error: the page would show a hole.
-fn link_media(markdown: &str, dir: &Path, base: &Path) -> Result<String, FieldError> {
+/// that does not exist is an error (the page would show a hole); every such file is named.
+fn link_media(
+    markdown: &str,
+    root: &Path,
+    base: &str,
+) -> Result<(String, Vec<LinkedMedium>), NotAnItem> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut out = markdown.to_string();
+    let mut media: Vec<LinkedMedium> = Vec::new();
+    let mut refused = NotAnItem {
+        errors: Vec::new(),
+        missing_media: Vec::new(),
+    };
     for event in Parser::new(markdown) {
         let dest = match &event {
             Event::Start(Tag::Image { dest_url, .. })
@@ -227,136 +180,540 @@ fn link_media(markdown: &str, dir: &Path, base: &Path) -> Result<String, FieldEr
         if !local || !is_media_file(&dest) {
             continue;
         }
-        let rel = base.join(&dest);
-        if rel
-            .components()
-            .any(|c| matches!(c, std::path::Component::ParentDir))
-        {
-            return Err(FieldError::new(
+        let Some(rel) = inside(base, &dest) else {
+            refused.errors.push(FieldError::new(
                 "body",
                 format!("{dest}: media must be inside the content folder"),
             ));
-        }
-        let bytes = std::fs::read(dir.join(&rel)).map_err(|_| {
-            FieldError::new("body", format!("{dest}: file not found beside the item"))
-        })?;
-        let sha = hex::encode(Sha256::digest(&bytes));
+            continue;
+        };
+        let sha = if let Some(m) = media.iter().find(|m| m.rel == rel) {
+            m.sha256.clone()
+        } else {
+            match hash_file(&root.join(&rel)) {
+                Ok((sha256, size)) => {
+                    media.push(LinkedMedium {
+                        rel,
+                        sha256: sha256.clone(),
+                        size,
+                    });
+                    sha256
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if !refused.missing_media.contains(&rel) {
+                        refused.errors.push(FieldError::new(
+                            "body",
+                            format!("{dest}: file not found beside the item"),
+                        ));
+                        refused.missing_media.push(rel);
+                    }
+                    continue;
+                }
+                Err(e) => {
+                    refused.errors.push(FieldError::new(
+                        "body",
+                        format!("{dest}: cannot be read ({e})"),
+                    ));
+                    continue;
+                }
+            }
+        };
         out = out.replace(&format!("]({dest})"), &format!("](media:{sha})"));
         out = out.replace(&format!("]({dest} "), &format!("](media:{sha} "));
     }
-    Ok(out)
+    if refused.errors.is_empty() {
+        Ok((out, media))
+    } else {
+        Err(refused)
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert!(wanted("tin-1.md"));
-        assert!(!wanted(".tin-1.md"));
-        assert!(!wanted("tin-1.md.tmp"));
-        assert!(!wanted("tin-1.md~"));
-        assert!(wanted("anh.JPG"));
-        assert!(!wanted("tai-lieu.docx"));
-        assert_eq!(default_id("2024/Tin-1.md"), "tin-1");
+/// `dest` (a link in a file of folder `base`) as a path relative to the root, '/'-separated;
+/// `None` when it climbs out of the root.
+fn inside(base: &str, dest: &str) -> Option<String> {
+    let joined = Path::new(base).join(dest);
+    let mut parts: Vec<&str> = Vec::new();
+    for c in joined.components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_str()?),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
     }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
 
-    #[tokio::test]
-    async fn new_changed_deleted_and_broken_files() {
-        let out = tempfile::tempdir().unwrap();
-        let content = tempfile::tempdir().unwrap();
-        let ob = Outbox::open(out.path()).await.unwrap();
-        let item = |title: &str| format!("---\nid: a\ntitle: {title}\n---\nBody\n");
-        std::fs::write(content.path().join("a.md"), item("Một")).unwrap();
-        std::fs::write(content.path().join("bad.md"), "no front matter").unwrap();
-        let r = scan(&ob, content.path()).await.unwrap();
-        assert_eq!(
-            r,
-            ScanReport {
-                media: 0,
-                published: 1,
-                withdrawn: 0,
-                rejected: 1
-            }
-        );
-        // Nothing changed: nothing queued, broken file not reported again.
-        assert_eq!(
-            scan(&ob, content.path()).await.unwrap(),
-            ScanReport::default()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        std::fs::write(content.path().join("a.md"), item("Hai")).unwrap();
-        assert_eq!(scan(&ob, content.path()).await.unwrap().published, 1);
-        std::fs::remove_file(content.path().join("a.md")).unwrap();
-        std::fs::remove_file(content.path().join("bad.md")).unwrap();
-        assert_eq!(scan(&ob, content.path()).await.unwrap().withdrawn, 1);
-        let kinds: Vec<String> = ob
-            .next_batch(10)
-            .await
-            .unwrap()
+/// SHA-256 (hex) and length of a file, read in pieces so that a large video is never held in
+/// memory whole.
+fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    let mut f = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut len = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok((hex::encode(hasher.finalize()), len))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The folder scan
+
+/// Size and modification time, the cheap test of whether a file may have changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    size: i64,
+    mtime_ms: i64,
+}
+
+impl Stat {
+    fn of(meta: &std::fs::Metadata) -> Self {
+        Self {
+            size: meta.len() as i64,
+            mtime_ms: meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_millis() as i64),
+        }
+    }
+}
+
+/// One file in the index.
+#[derive(Debug, Clone, Copy)]
+struct Known {
+    stat: Stat,
+    /// The walk that last saw the file (see [`Scanner::walk`]).
+    seen: u32,
+}
+
+/// What a look at the folder found to do.
+#[derive(Default)]
+struct Plan {
+    changed: Vec<(String, Stat)>,
+    gone: Vec<String>,
+}
+
+/// The folder scan over an index of what the outbox remembers (see the module docs).
+pub struct Scanner {
+    outbox: Outbox,
+    dir: PathBuf,
+    /// Keyed by path relative to `dir`; ordered so that a folder's files are one range.
+    index: BTreeMap<Box<str>, Known>,
+    walk: u32,
+}
+
+impl Scanner {
+    /// Loads the index from the outbox (the durable truth; nothing of an earlier run's memory
+    /// survives a crash).
+    pub async fn load(outbox: Outbox, dir: PathBuf) -> anyhow::Result<Self> {
+        let index = outbox
+            .file_stats()
+            .await?
             .into_iter()
-            .map(|e| e.kind)
+            .map(|(path, size, mtime_ms)| {
+                let known = Known {
+                    stat: Stat { size, mtime_ms },
+                    seen: 0,
+                };
+                (path.into_boxed_str(), known)
+            })
             .collect();
-        assert_eq!(kinds, ["publish", "publish"]);
-        assert_eq!(ob.depth().await.unwrap(), 3);
-        assert_eq!(ob.recent_rejections(10).await.unwrap().len(), 1);
+        Ok(Self {
+            outbox,
+            dir,
+            index,
+            walk: 0,
+        })
     }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Files in the index.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Compares the whole folder with the index (stat only) and queues the differences; also
+    /// reads again every refused file whose missing medium has appeared since.
+    pub async fn scan_all(&mut self) -> anyhow::Result<ScanReport> {
+        let mut plan = Plan::default();
+        self.walk("", &mut plan)?;
+        let mut report = ScanReport::default();
+        let mut appeared = Vec::new();
+        for media in self.outbox.awaited_media().await? {
+            if std::fs::metadata(self.dir.join(&media)).is_ok_and(|m| m.is_file()) {
+                appeared.push(media);
+            }
+        }
+        self.apply(plan, appeared, &mut report).await?;
+        Ok(report)
+    }
+
+    /// Looks at the given paths (relative to the folder, as the watcher reports them): files,
+    /// folders (walked), or paths that are gone (with everything under them).
+    pub async fn check(
+        &mut self,
+        rels: impl IntoIterator<Item = String>,
+    ) -> anyhow::Result<ScanReport> {
+        let mut rels: Vec<String> = rels.into_iter().collect();
+        rels.sort();
+        rels.dedup();
+        // An unmounted or vanished folder must not read as every file deleted.
+        anyhow::ensure!(
+            std::fs::metadata(&self.dir).is_ok_and(|m| m.is_dir()),
+            "{} is not a readable folder",
+            self.dir.display()
+        );
+        let mut plan = Plan::default();
+        for rel in rels {
+            if rel.is_empty() {
+                self.walk("", &mut plan)?;
+                continue;
+            }
+            match std::fs::symlink_metadata(self.dir.join(&rel)) {
+                Ok(m) if m.is_dir() => {
+                    if rel.split('/').all(|d| !d.starts_with('.')) {
+                        // A folder created or moved in: walk it (this also finds what it lost).
+                        self.walk(&rel, &mut plan)?;
+                    } else {
+                        self.gone_under(&rel, &mut plan);
+                    }
+                }
+                Ok(m) => {
+                    if m.is_file() && watched(&rel) {
+                        let stat = Stat::of(&m);
+                        if self.index.get(rel.as_str()).is_none_or(|k| k.stat != stat) {
+                            plan.changed.push((rel.clone(), stat));
+                        }
+                    } else if self.index.contains_key(rel.as_str()) {
+                        plan.gone.push(rel.clone());
+                    }
+                    self.gone_under(&rel, &mut plan);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if self.index.contains_key(rel.as_str()) {
+                        plan.gone.push(rel.clone());
+                    }
+                    // A folder removed or moved away takes its files with it.
+                    self.gone_under(&rel, &mut plan);
+                }
+                Err(e) => tracing::debug!(path = %rel, error = %e, "cannot look at a changed path"),
+            }
+        }
+        plan.gone.sort();
+        plan.gone.dedup();
+        let mut report = ScanReport::default();
+        self.apply(plan, Vec::new(), &mut report).await?;
+        Ok(report)
+    }
+
+    /// Walks the folder `top` (relative; "" for the whole folder), noting files that are new or
+    /// whose stat differs from the index, and known files under `top` it did not see. A folder
+    /// that cannot be read fails the walk before anything is counted as gone.
+    fn walk(&mut self, top: &str, plan: &mut Plan) -> anyhow::Result<()> {
+        self.walk = self.walk.wrapping_add(1);
+        let walk = self.walk;
+        let mut stack = vec![top.to_string()];
+        while let Some(d) = stack.pop() {
+            let abs = if d.is_empty() {
+                self.dir.clone()
+            } else {
+                self.dir.join(&d)
+            };
+            let entries = std::fs::read_dir(&abs)
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", abs.display()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| anyhow::anyhow!("reading {}: {e}", abs.display()))?;
+                // Names that are not UTF-8 cannot be named in the outbox; such files are not
+                // items.
+                let Ok(name) = entry.file_name().into_string() else {
+                    continue;
+                };
+                let rel = if d.is_empty() {
+                    name
+                } else {
+                    format!("{d}/{name}")
+                };
+                let Ok(ft) = entry.file_type() else { continue };
+                if ft.is_dir() {
+                    if !rel.rsplit('/').next().unwrap_or_default().starts_with('.') {
+                        stack.push(rel);
+                    }
+                    continue;
+                }
+                if !ft.is_file() || !watched(&rel) {
+                    continue;
+                }
+                // Vanished since it was listed: not seen, so gone if it was known.
+                let Ok(meta) = entry.metadata() else { continue };
+                let stat = Stat::of(&meta);
+                match self.index.get_mut(rel.as_str()) {
+                    Some(k) => {
+                        k.seen = walk;
+                        if k.stat != stat {
+                            plan.changed.push((rel, stat));
+                        }
+                    }
+                    None => plan.changed.push((rel, stat)),
+                }
+            }
+        }
+        let prefix = if top.is_empty() {
+            String::new()
+        } else {
+            format!("{top}/")
+        };
+        plan.gone.extend(
+            self.index
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .filter(|(_, v)| v.seen != walk)
+                .map(|(k, _)| k.to_string()),
+        );
+        Ok(())
+    }
+
+    /// Notes every known file under the folder `rel` as gone.
+    fn gone_under(&self, rel: &str, plan: &mut Plan) {
+        let prefix = format!("{rel}/");
+        plan.gone.extend(
+            self.index
+                .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .map(|(k, _)| k.to_string()),
+        );
+    }
+
+    /// Queues what `plan` found: media first, so that their uploads precede the items that show
+    /// them; then items; then what is gone (after the items, so that a file renamed within the
+    /// folder is seen holding its item before its old name lets go of it). Then items refused
+    /// for a missing medium that has appeared (`appeared`, and every medium queued here) are
+    /// read again.
+    async fn apply(
+        &mut self,
+        mut plan: Plan,
+        appeared: Vec<String>,
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
+        plan.changed.sort_by_key(|(rel, _)| !is_media_file(rel));
+        let mut media_seen = appeared;
+        for (rel, _) in plan.changed {
+            if is_media_file(&rel) {
+                if self.ingest_medium(&rel, report).await? {
+                    media_seen.push(rel);
+                }
+            } else {
+                self.ingest_item(&rel, false, &mut media_seen, report)
+                    .await?;
+            }
+        }
+        for rel in plan.gone {
+            self.remove(&rel, report).await?;
+        }
+        // Reading a waiting item may queue further media; their waiters come next.
+        while let Some(media) = media_seen.pop() {
+            for item in self.outbox.waiting_items(&media).await? {
+                if std::fs::metadata(self.dir.join(&item)).is_ok_and(|m| m.is_file()) {
+                    self.ingest_item(&item, true, &mut media_seen, report)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues the medium `rel` for upload if its content is new. Returns whether the file was
+    /// there to be read (and so whether items waiting for it may now be complete).
+    async fn ingest_medium(&mut self, rel: &str, report: &mut ScanReport) -> anyhow::Result<bool> {
+        let path = self.dir.join(rel);
+        // Stat before hashing: if the file changes meanwhile, its mtime moves past what is
+        // recorded and it is read again.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            return Ok(false); // vanished: its deletion is seen next
+        };
+        let Ok((sha256, _)) = hash_file(&path) else {
+            return Ok(false);
+        };
+        let stat = Stat::of(&meta);
+        let facts = FileFacts {
+            path: rel.to_string(),
+            content_hash: sha256,
+            size: stat.size,
+            mtime_ms: stat.mtime_ms,
+        };
+        let known = self.outbox.file(rel).await?;
+        if known.is_some_and(|k| k.content_hash == facts.content_hash) {
+            self.outbox
+                .remember(&facts, &format!("media:{}", facts.content_hash))
+                .await?;
+        } else {
+            self.outbox
+                .enqueue_media(&path.display().to_string(), &facts)
+                .await?;
+            report.media += 1;
+        }
+        self.note(rel, stat);
+        Ok(true)
+    }
+
+    /// Reads the item file `rel` if its content changed (or, with `again`, in any case: a
+    /// medium it was missing has appeared) and queues it, or records why it is not an item.
+    async fn ingest_item(
+        &mut self,
+        rel: &str,
+        again: bool,
+        media_seen: &mut Vec<String>,
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
+        let path = self.dir.join(rel);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            return Ok(()); // vanished between listing and reading: its deletion is seen next
+        };
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Ok(());
+        };
+        let stat = Stat::of(&meta);
+        let facts = FileFacts {
+            path: rel.to_string(),
+            content_hash: hex::encode(Sha256::digest(&bytes)),
+            size: stat.size,
+            mtime_ms: stat.mtime_ms,
+        };
+        let known = self.outbox.file(rel).await?;
+        if !again
+            && let Some(k) = &known
+            && k.content_hash == facts.content_hash
+        {
+            // Touched, not changed.
+            self.outbox.remember(&facts, &k.item_id).await?;
+            self.note(rel, stat);
+            return Ok(());
+        }
+        match read_item(&self.dir, rel, &bytes) {
+            Err(refused) => {
+                tracing::warn!(file = rel, error = %refused, "file is not a valid item; not sent");
+                self.outbox
+                    .reject_locally(&facts, "", &refused.errors, &refused.missing_media)
+                    .await?;
+                report.rejected += 1;
+            }
+            Ok(item) => {
+                for m in &item.media {
+                    self.queue_linked_medium(m, media_seen, report).await?;
+                }
+                let draft = item.draft;
+                // The file now names another item: the old one leaves the site (unless another
+                // file holds it now).
+                if let Some(k) = &known
+                    && !k.item_id.is_empty()
+                    && k.item_id != draft.id
+                    && !self.outbox.item_held_elsewhere(&k.item_id, rel).await?
+                {
+                    self.outbox
+                        .enqueue_withdraw(&k.item_id, "file now holds another item", None)
+                        .await?;
+                    report.withdrawn += 1;
+                }
+                self.outbox.enqueue_publish(&draft, Some(&facts)).await?;
+                self.outbox.stop_waiting(rel).await?;
+                report.published += 1;
+            }
+        }
+        self.note(rel, stat);
+        Ok(())
+    }
+
+    /// Makes sure a medium an item links to is queued before the item: one the watcher has not
+    /// reported yet (the item's event came first) is read now.
+    async fn queue_linked_medium(
+        &mut self,
+        m: &LinkedMedium,
+        media_seen: &mut Vec<String>,
+        report: &mut ScanReport,
+    ) -> anyhow::Result<()> {
+        if watched(&m.rel) {
+            let Ok(meta) = std::fs::metadata(self.dir.join(&m.rel)) else {
+                return Ok(());
+            };
+            if self
+                .index
+                .get(m.rel.as_str())
+                .is_none_or(|k| k.stat != Stat::of(&meta))
+                && self.ingest_medium(&m.rel, report).await?
+            {
+                media_seen.push(m.rel.clone());
+            }
+        } else {
+            // A medium the scan never looks at (in a hidden folder): sent along, not watched.
+            let abs = self.dir.join(&m.rel).display().to_string();
+            self.outbox
+                .enqueue_media_upload(&abs, &m.sha256, m.size as i64)
+                .await?;
+            report.media += 1;
+        }
+        Ok(())
+    }
+
+    /// A known file is gone: its item is withdrawn (unless another file holds it now), and the
+    /// file forgotten.
+    async fn remove(&mut self, rel: &str, report: &mut ScanReport) -> anyhow::Result<()> {
+        match self.outbox.file(rel).await? {
+            None => {}
+            // Media are content-addressed and may be shared: deleting the file withdraws
+            // nothing; nor does deleting a file that never was an item.
+            Some(k) if k.item_id.is_empty() || k.item_id.starts_with("media:") => {
+                self.outbox.forget(rel).await?;
+            }
+            Some(k) if self.outbox.item_held_elsewhere(&k.item_id, rel).await? => {
+                self.outbox.forget(rel).await?;
+            }
+            Some(k) => {
+                self.outbox
+                    .enqueue_withdraw(
+                        &k.item_id,
+                        "file deleted on the component portal",
+                        Some(rel),
+                    )
+                    .await?;
+                report.withdrawn += 1;
+            }
+        }
+        self.index.remove(rel);
+        Ok(())
+    }
+
+    /// Mirrors in the index what the outbox has just committed for `rel`.
+    fn note(&mut self, rel: &str, stat: Stat) {
+        let walk = self.walk;
+        match self.index.get_mut(rel) {
+            Some(k) => k.stat = stat,
+            None => {
+                self.index.insert(rel.into(), Known { stat, seen: walk });
+            }
+        }
+    }
+}
+
+/// Compares the whole folder with what was last queued and queues the differences (a scanner
+/// with a fresh index; the agent keeps one [`Scanner`] instead).
+pub async fn scan(outbox: &Outbox, dir: &Path) -> anyhow::Result<ScanReport> {
+    Scanner::load(outbox.clone(), dir.to_path_buf())
+        .await?
+        .scan_all()
+        .await
 }
 
 #[cfg(test)]
-mod media_tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn media_beside_items_are_queued_first_and_linked_by_hash() {
-        let out = tempfile::tempdir().unwrap();
-        let content = tempfile::tempdir().unwrap();
-        let ob = Outbox::open(out.path()).await.unwrap();
-        std::fs::create_dir_all(content.path().join("anh")).unwrap();
-        let png = b"\x89PNG\r\n\x1a\nnot really an image".to_vec();
-        let sha = hex::encode(Sha256::digest(&png));
-        std::fs::write(content.path().join("anh/cau.png"), &png).unwrap();
-        std::fs::write(
-            content.path().join("a.md"),
-            "---\nid: a\n---\n![Cầu Rạch Miễu](anh/cau.png) [tải về](anh/cau.png)\n",
-        )
-        .unwrap();
-        std::fs::write(
-            content.path().join("b.md"),
-            "---\nid: b\n---\n![x](anh/khong-co.png)\n",
-        )
-        .unwrap();
-        let r = scan(&ob, content.path()).await.unwrap();
-        assert_eq!((r.media, r.published, r.rejected), (1, 1, 1));
-        let batch = ob.next_batch(10).await.unwrap();
-        assert_eq!(batch[0].kind, "media");
-        assert_eq!(batch[0].item_id, sha);
-        let rest = ob.next_batch(10).await.unwrap();
-        assert_eq!(rest.len(), 1);
-        ob.complete(&[crate::outbox::Answer {
-            seq: batch[0].seq,
-            item_id: sha.clone(),
-            rejected: None,
-        }])
-        .await
-        .unwrap();
-        let items = ob.next_batch(10).await.unwrap();
-        let draft: portal_core::ItemDraft = serde_json::from_str(&items[0].payload).unwrap();
-        assert!(
-            draft
-                .body_markdown
-                .contains(&format!("![Cầu Rạch Miễu](media:{sha})")),
-            "{}",
-            draft.body_markdown
-        );
-        assert!(
-            draft
-                .body_markdown
-                .contains(&format!("[tải về](media:{sha})"))
-        );
-        // Deleting a medium withdraws nothing.
-        std::fs::remove_file(content.path().join("anh/cau.png")).unwrap();
-        assert_eq!(scan(&ob, content.path()).await.unwrap().withdrawn, 0);
-    }
-}
+mod tests;

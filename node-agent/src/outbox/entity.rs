@@ -46,6 +46,27 @@ pub mod watched_file {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod awaiting_medium {
+    use sea_orm::entity::prelude::*;
+
+    /// An item file refused because `media_path` (relative to the content folder) is missing;
+    /// `item_hash` is the refused version of the file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "awaiting_media")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub media_path: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub item_path: String,
+        pub item_hash: String,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod rejection {
     use sea_orm::entity::prelude::*;
 

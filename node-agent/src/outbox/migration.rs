@@ -8,7 +8,7 @@ pub struct Migrator;
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Outbox)]
+        vec![Box::new(M0001Outbox), Box::new(M0002AwaitingMedia)]
     }
 }
 
@@ -83,5 +83,58 @@ impl MigrationTrait for M0001Outbox {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Item files refused because a media file they link to is missing, one row per missing medium,
+/// so that the scan reads such a file again when the medium appears (and only then).
+struct M0002AwaitingMedia;
+
+impl MigrationName for M0002AwaitingMedia {
+    fn name(&self) -> &str {
+        "m0002_awaiting_media"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0002AwaitingMedia {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Alias::new("awaiting_media"))
+                .if_not_exists()
+                .col(string("media_path"))
+                .col(string("item_path"))
+                // The version of the item file that was refused: a wait for an older version
+                // is stale (the file changed since and was read again).
+                .col(string("item_hash"))
+                .primary_key(
+                    Index::create()
+                        .col(Alias::new("media_path"))
+                        .col(Alias::new("item_path")),
+                )
+                .take(),
+        )
+        .await?;
+        // A refused file's waits are replaced when it is refused again.
+        m.create_index(
+            Index::create()
+                .name("ix_awaiting_media_item")
+                .table(Alias::new("awaiting_media"))
+                .col(Alias::new("item_path"))
+                .if_not_exists()
+                .take(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(
+            Table::drop()
+                .table(Alias::new("awaiting_media"))
+                .if_exists()
+                .take(),
+        )
+        .await
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use entity::{meta, outbox_entry, rejection, watched_file};
+use entity::{awaiting_medium, meta, outbox_entry, rejection, watched_file};
 use portal_core::{FieldError, ItemDraft};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -67,6 +67,9 @@ impl Outbox {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(30))
                 .create_if_missing(true)
+                // Rows are read by key, a few at a time; SQLite's default cache of up to
+                // 2 MiB per connection only held on to pages of the content folder's table.
+                .pragma("cache_size", "-256")
         });
         let db = sea_orm::Database::connect(opts)
             .await
@@ -180,17 +183,26 @@ impl Outbox {
     /// Queues the upload of a medium found in the content folder (content-addressed by `sha`).
     pub async fn enqueue_media(&self, abs_path: &str, file: &FileFacts) -> anyhow::Result<i64> {
         let txn = self.begin_write().await?;
-        let res = outbox_entry::Entity::insert(outbox_entry::ActiveModel {
-            kind: Set("media".into()),
-            item_id: Set(file.content_hash.clone()),
-            payload: Set(serde_json::json!({ "path": abs_path, "size": file.size }).to_string()),
-            created_at: Set(now_ms()),
-            ..Default::default()
-        })
-        .exec(&txn)
-        .await?;
+        let res =
+            outbox_entry::Entity::insert(media_entry(abs_path, &file.content_hash, file.size))
+                .exec(&txn)
+                .await?;
         remember_file(&txn, file, &format!("media:{}", file.content_hash)).await?;
         txn.commit().await?;
+        Ok(res.last_insert_id)
+    }
+
+    /// Queues the upload of a medium that is not a file of the content folder (one that
+    /// `portal-agent publish FILE` found beside FILE): nothing is remembered about the file.
+    pub async fn enqueue_media_upload(
+        &self,
+        abs_path: &str,
+        sha256: &str,
+        size: i64,
+    ) -> anyhow::Result<i64> {
+        let res = outbox_entry::Entity::insert(media_entry(abs_path, sha256, size))
+            .exec(&self.db)
+            .await?;
         Ok(res.last_insert_id)
     }
 
@@ -219,14 +231,39 @@ impl Outbox {
     }
 
     /// Records that a file could not be read as an item (it is not sent) and remembers its
-    /// version so the same broken file is not reported on every scan.
+    /// version so the same broken file is not reported on every scan. `awaiting` names the media
+    /// files (relative to the content folder) it links to that are missing: the file is read
+    /// again when one of them appears (see [`Self::waiting_items`]). Replaces the file's earlier
+    /// waits.
     pub async fn reject_locally(
         &self,
         file: &FileFacts,
         item_id: &str,
         errors: &[FieldError],
+        awaiting: &[String],
     ) -> anyhow::Result<()> {
         let txn = self.begin_write().await?;
+        awaiting_medium::Entity::delete_many()
+            .filter(awaiting_medium::Column::ItemPath.eq(&file.path))
+            .exec(&txn)
+            .await?;
+        for media_path in awaiting {
+            awaiting_medium::Entity::insert(awaiting_medium::ActiveModel {
+                media_path: Set(media_path.clone()),
+                item_path: Set(file.path.clone()),
+                item_hash: Set(file.content_hash.clone()),
+            })
+            .on_conflict(
+                OnConflict::columns([
+                    awaiting_medium::Column::MediaPath,
+                    awaiting_medium::Column::ItemPath,
+                ])
+                .update_column(awaiting_medium::Column::ItemHash)
+                .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        }
         rejection::Entity::insert(rejection::ActiveModel {
             seq: Set(0),
             item_id: Set(item_id.to_string()),
@@ -299,6 +336,75 @@ impl Outbox {
         Ok(())
     }
 
+    /// Item files waiting for the medium `media_path` whose refused version is still their
+    /// current one. Waits of files that changed or left since are dropped.
+    pub async fn waiting_items(&self, media_path: &str) -> anyhow::Result<Vec<String>> {
+        let backend = self.db.get_database_backend();
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                "DELETE FROM awaiting_media WHERE media_path = ? AND NOT EXISTS \
+                 (SELECT 1 FROM watched_files w WHERE w.path = awaiting_media.item_path \
+                  AND w.content_hash = awaiting_media.item_hash)",
+                [media_path.into()],
+            ))
+            .await?;
+        Ok(awaiting_medium::Entity::find()
+            .filter(awaiting_medium::Column::MediaPath.eq(media_path))
+            .order_by_asc(awaiting_medium::Column::ItemPath)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|w| w.item_path)
+            .collect())
+    }
+
+    /// Every medium some refused item file waits for.
+    pub async fn awaited_media(&self) -> anyhow::Result<Vec<String>> {
+        Ok(awaiting_medium::Entity::find()
+            .select_only()
+            .column(awaiting_medium::Column::MediaPath)
+            .distinct()
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Drops an item file's waits (it was read and queued).
+    pub async fn stop_waiting(&self, item_path: &str) -> anyhow::Result<()> {
+        awaiting_medium::Entity::delete_many()
+            .filter(awaiting_medium::Column::ItemPath.eq(item_path))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether a file other than `path` last queued the item `item_id` (a file renamed, or two
+    /// files naming one item): then `path` leaving does not withdraw the item.
+    pub async fn item_held_elsewhere(&self, item_id: &str, path: &str) -> anyhow::Result<bool> {
+        Ok(watched_file::Entity::find()
+            .filter(watched_file::Column::ItemId.eq(item_id))
+            .filter(watched_file::Column::Path.ne(path))
+            .count(&self.db)
+            .await?
+            > 0)
+    }
+
+    /// `(path, size, mtime_ms)` of every remembered file: what the scan needs to tell whether a
+    /// file may have changed (read once at start; the rest of each row stays on disk).
+    pub async fn file_stats(&self) -> anyhow::Result<Vec<(String, i64, i64)>> {
+        Ok(watched_file::Entity::find()
+            .select_only()
+            .columns([
+                watched_file::Column::Path,
+                watched_file::Column::Size,
+                watched_file::Column::MtimeMs,
+            ])
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     pub async fn depth(&self) -> anyhow::Result<u64> {
         Ok(outbox_entry::Entity::find().count(&self.db).await?)
     }
@@ -367,6 +473,17 @@ async fn set_meta<C: ConnectionTrait>(c: &C, key: &str, value: &str) -> anyhow::
     .exec_without_returning(c)
     .await?;
     Ok(())
+}
+
+/// An outbox row for the upload of the medium at `abs_path` (SHA-256 `sha256`).
+fn media_entry(abs_path: &str, sha256: &str, size: i64) -> outbox_entry::ActiveModel {
+    outbox_entry::ActiveModel {
+        kind: Set("media".into()),
+        item_id: Set(sha256.to_string()),
+        payload: Set(serde_json::json!({ "path": abs_path, "size": size }).to_string()),
+        created_at: Set(now_ms()),
+        ..Default::default()
+    }
 }
 
 async fn remember_file<C: ConnectionTrait>(

@@ -1,0 +1,175 @@
+//! The watcher sees every kind of change a CMS makes, with the safety-net rescan too far off to
+//! have seen any of them.
+
+use super::*;
+use sha2::Digest;
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+struct Running {
+    outbox: Outbox,
+    task: tokio::task::JoinHandle<()>,
+    _out: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn start(dir: &Path, timing: Timing) -> Running {
+    let out = tempfile::tempdir().unwrap();
+    let outbox = Outbox::open(out.path()).await.unwrap();
+    let (ob, dir) = (outbox.clone(), dir.to_path_buf());
+    let task = tokio::spawn(async move { run(&ob, &dir, timing, &Notify::new()).await });
+    Running {
+        outbox,
+        task,
+        _out: out,
+    }
+}
+
+/// Waits until the outbox holds `want` (kind, item id) entries beyond those taken before, and
+/// takes them.
+async fn expect(ob: &Outbox, want: &[(&str, &str)]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut got: Vec<(String, String)> = Vec::new();
+    while got.len() < want.len() {
+        assert!(
+            Instant::now() < deadline,
+            "expected {want:?}, the outbox holds {got:?}"
+        );
+        let batch = ob.next_batch(100).await.unwrap();
+        if batch.is_empty() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        let answers: Vec<_> = batch
+            .iter()
+            .map(|e| crate::outbox::Answer {
+                seq: e.seq,
+                item_id: e.item_id.clone(),
+                rejected: None,
+            })
+            .collect();
+        ob.complete(&answers).await.unwrap();
+        got.extend(batch.into_iter().map(|e| (e.kind, e.item_id)));
+    }
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(k, i)| (k.to_string(), i.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+fn item(id: &str, title: &str) -> String {
+    format!("---\nid: {id}\ntitle: {title}\n---\nNội dung\n")
+}
+
+/// Writes as a CMS exporting atomically does: a temporary file renamed over the real one.
+fn write_atomically(path: &Path, text: &str) {
+    let name = path.file_name().unwrap().to_str().unwrap();
+    let tmp = path.with_file_name(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::rename(tmp, path).unwrap();
+}
+
+#[tokio::test]
+async fn the_watcher_sees_changes_that_no_rescan_could_have() {
+    let content = tempfile::tempdir().unwrap();
+    let dir = content.path();
+    std::fs::write(dir.join("co-san.md"), item("co-san", "Có sẵn")).unwrap();
+    let timing = Timing {
+        watch: true,
+        debounce: Duration::from_millis(50),
+        full_rescan: HOUR,
+        poll: HOUR,
+    };
+    let agent = start(dir, timing).await;
+    let ob = &agent.outbox;
+    // The first scan at start.
+    expect(ob, &[("publish", "co-san")]).await;
+
+    std::fs::write(dir.join("moi.md"), item("moi", "Mới")).unwrap();
+    expect(ob, &[("publish", "moi")]).await;
+    // Renamed over by a temporary file, as a CMS exports.
+    write_atomically(&dir.join("moi.md"), &item("moi", "Mới, sửa lần một"));
+    expect(ob, &[("publish", "moi")]).await;
+    // Written in place.
+    std::fs::write(dir.join("moi.md"), item("moi", "Mới, sửa lần hai, dài hơn")).unwrap();
+    expect(ob, &[("publish", "moi")]).await;
+    std::fs::remove_file(dir.join("co-san.md")).unwrap();
+    expect(ob, &[("withdraw", "co-san")]).await;
+    // A new sub-folder with a picture and the item that shows it.
+    std::fs::create_dir_all(dir.join("2024/anh")).unwrap();
+    std::fs::write(dir.join("2024/anh/a.png"), b"\x89PNG\r\n\x1a\na").unwrap();
+    std::fs::write(
+        dir.join("2024/a.md"),
+        format!("{}![Ảnh](anh/a.png)\n", item("a", "A")),
+    )
+    .unwrap();
+    let sha = hex::encode(sha2::Sha256::digest(b"\x89PNG\r\n\x1a\na"));
+    expect(ob, &[("media", &sha), ("publish", "a")]).await;
+    // A burst of files is read once each.
+    for i in 0..50 {
+        write_atomically(
+            &dir.join(format!("2024/t{i}.md")),
+            &item(&format!("t{i}"), "T"),
+        );
+    }
+    let ids: Vec<String> = (0..50).map(|i| format!("t{i}")).collect();
+    let want: Vec<(&str, &str)> = ids.iter().map(|i| ("publish", i.as_str())).collect();
+    let mut want = want;
+    want.sort_by_key(|(_, i)| i.to_string());
+    let mut got = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while got.len() < 50 && Instant::now() < deadline {
+        for e in ob.next_batch(100).await.unwrap() {
+            ob.complete(&[crate::outbox::Answer {
+                seq: e.seq,
+                item_id: e.item_id.clone(),
+                rejected: None,
+            }])
+            .await
+            .unwrap();
+            got.push(e.item_id);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    got.sort();
+    let mut ids = ids;
+    ids.sort();
+    assert_eq!(got, ids);
+    // Nothing is queued twice.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(ob.depth().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn without_a_watcher_the_folder_is_rescanned() {
+    let content = tempfile::tempdir().unwrap();
+    let dir = content.path();
+    let timing = Timing {
+        watch: false,
+        debounce: Duration::from_millis(50),
+        full_rescan: HOUR,
+        poll: Duration::from_millis(100),
+    };
+    let agent = start(dir, timing).await;
+    std::fs::write(dir.join("a.md"), item("a", "A")).unwrap();
+    expect(&agent.outbox, &[("publish", "a")]).await;
+    std::fs::remove_file(dir.join("a.md")).unwrap();
+    expect(&agent.outbox, &[("withdraw", "a")]).await;
+}
+
+#[test]
+fn paths_relative_to_the_folder() {
+    let dir = Path::new("/srv/export");
+    assert_eq!(
+        relative(dir, Path::new("/srv/export/2024/a.md")).as_deref(),
+        Some("2024/a.md")
+    );
+    assert_eq!(relative(dir, Path::new("/srv/export")).as_deref(), Some(""));
+    assert_eq!(relative(dir, Path::new("/srv/other/a.md")), None);
+}
