@@ -32,7 +32,7 @@ async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
             &item_markdown(
                 "xss",
                 "Ủy ban nha\u{0302}n da\u{0302}n",
-                "<script>alert(1)</script><img src=x onerror=alert(2)>",
+                "<script>alert(1)</script><img src=x alt=\"ảnh\" onerror=alert(2)>",
             ),
         )
         .unwrap();

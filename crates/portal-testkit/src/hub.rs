@@ -139,6 +139,47 @@ impl TestHub {
     }
 }
 
+impl TestHub {
+    /// Stores an item the way an older hub (or a bug in ingest) might have accepted it: the
+    /// draft is validated with a placeholder body, then `body` is put in unchecked. For tests of
+    /// what pages do with any stored text. The cache is told, as ingest would.
+    pub async fn store_unchecked(
+        &self,
+        agent: &crate::AgentProcess,
+        seq: i64,
+        mut draft: portal_core::ItemDraft,
+        body: &str,
+    ) -> anyhow::Result<()> {
+        let auth = self.store().authorise_agent(&agent.claims()?).await?;
+        draft.body_markdown = "x".into();
+        let now = portal_hub::state::now();
+        let mut item = draft
+            .validate(now.as_millis())
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        item.body_markdown = body.to_string();
+        item.rehash();
+        let r = self
+            .store()
+            .publish(
+                &auth,
+                vec![portal_store::IngestEntry {
+                    seq,
+                    item_id: item.id.clone(),
+                    item: Ok(item),
+                }],
+                portal_core::ProvinceReview::Approved,
+                now,
+            )
+            .await?;
+        anyhow::ensure!(r[0].outcome == portal_store::Outcome::Accepted, "{r:?}");
+        self.running()
+            .state
+            .cache
+            .invalidate_tenant(&auth.tenant_slug);
+        Ok(())
+    }
+}
+
 /// A real `portal-hub serve` process on a [`TestHub`]'s data dir and ports (stop the in-process
 /// hub first), killed when dropped.
 pub struct HubProcess {
