@@ -56,8 +56,8 @@ for slug in skhdt stc chauthanh; do
   token="$("$hub" --data-dir "$data/hub" token issue --tenant "$slug" --ttl 10m 2>/dev/null)"
   mkdir -p "$data/agents/$slug/content"
   cp "$root/deploy/demo/content/$slug/"*.md "$data/agents/$slug/content/"
-  "$agent" --data-dir "$data/agents/$slug/data" enroll \
-    --hub "127.0.0.1:$grpc_port" --token "$token" --ca-file "$data/hub/pki/ca.pem" \
+  printf '%s\n' "$token" | "$agent" --data-dir "$data/agents/$slug/data" enroll \
+    --hub "127.0.0.1:$grpc_port" --token-file - --ca-file "$data/hub/pki/ca.pem" \
     --name "demo-$slug" --content-dir "$data/agents/$slug/content" >/dev/null
   "$agent" --data-dir "$data/agents/$slug/data" run >"$data/agents/$slug/agent.log" 2>&1 &
   pids+=($!)

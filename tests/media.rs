@@ -133,11 +133,19 @@ async fn an_interrupted_upload_resumes_where_it_stopped() {
     let path = agent.dir.path().join("video.png");
     std::fs::write(&path, &data).unwrap();
 
-    // Two chunks of 16 KiB, then the connection "drops".
-    let first = portal_agent::uplink::upload_media(&mut client, &path, &digest, 16 * 1024, Some(2))
+    // Two chunks of 16 KiB, then the stream ends, as when the connection drops: the hub keeps
+    // what it received and says the upload is incomplete.
+    let chunk = |offset: usize| portal_proto::v1::MediaChunk {
+        sha256: digest.clone(),
+        total_size: data.len() as u64,
+        offset: offset as u64,
+        data: data[offset..offset + 16 * 1024].to_vec(),
+    };
+    let cut = client
+        .upload_media(futures::stream::iter(vec![chunk(0), chunk(16 * 1024)]))
         .await
-        .unwrap();
-    assert!(first.is_none(), "not complete yet");
+        .unwrap_err();
+    assert_eq!(cut.code(), tonic::Code::FailedPrecondition, "{cut:?}");
     let status = client
         .media_status(portal_proto::v1::MediaStatusRequest {
             sha256: digest.clone(),
@@ -163,7 +171,7 @@ async fn an_interrupted_upload_resumes_where_it_stopped() {
         wrong.message()
     );
 
-    let done = portal_agent::uplink::upload_media(&mut client, &path, &digest, 16 * 1024, None)
+    let done = portal_agent::uplink::upload_media(&mut client, &path, &digest, 16 * 1024)
         .await
         .unwrap()
         .expect("completed");
@@ -180,7 +188,7 @@ async fn an_interrupted_upload_resumes_where_it_stopped() {
     assert_eq!(body.as_ref(), data.as_slice());
     // Asking again: complete, nothing to send.
     assert!(
-        portal_agent::uplink::upload_media(&mut client, &path, &digest, 16 * 1024, None)
+        portal_agent::uplink::upload_media(&mut client, &path, &digest, 16 * 1024)
             .await
             .unwrap()
             .is_none()

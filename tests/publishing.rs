@@ -176,9 +176,13 @@ async fn a_batch_with_one_malformed_item_stores_the_others() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), tonic::Code::InvalidArgument);
+    let bad = tonic_types::StatusExt::get_details_bad_request(&err).unwrap();
     assert_eq!(
-        portal_agent::field_violations(&err).as_deref(),
-        Some("entries: must hold at least one entry")
+        (
+            bad.field_violations[0].field.as_str(),
+            bad.field_violations[0].description.as_str()
+        ),
+        ("entries", "must hold at least one entry")
     );
 
     // Through the agent's folder too: the bad file's reason shows in `portal-agent status`.

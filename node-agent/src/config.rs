@@ -7,6 +7,25 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// One readable line per event (colours only on a terminal).
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+impl LogFormat {
+    pub fn init(self) {
+        portal_log::init(match self {
+            LogFormat::Human => portal_log::Format::Human,
+            LogFormat::Json => portal_log::Format::Json,
+        });
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentConfig {
@@ -30,8 +49,12 @@ pub struct AgentConfig {
     /// When the folder is not watched (`watch = false`, or it cannot be: inotify limits, a file
     /// system without notifications), how often it is rescanned, in milliseconds.
     pub scan_interval_ms: u64,
-    /// Most entries sent in one batch.
+    /// Most entries sent in one batch (the hub's own limit, learnt from its heartbeats, may be
+    /// lower).
     pub batch_size: usize,
+    /// Most bytes of entries sent in one batch (within the hub's message limit): what sending
+    /// costs in memory.
+    pub batch_max_bytes: usize,
     /// Seconds between heartbeats.
     pub heartbeat_interval_secs: u64,
     /// First retry delay after a failed send, in milliseconds; doubles up to `backoff_max_ms`.
@@ -39,8 +62,7 @@ pub struct AgentConfig {
     pub backoff_max_ms: u64,
     /// Per-call deadline towards the hub, in seconds.
     pub request_timeout_secs: u64,
-    /// `human` or `json`.
-    pub log_format: String,
+    pub log_format: LogFormat,
 }
 
 impl Default for AgentConfig {
@@ -55,11 +77,12 @@ impl Default for AgentConfig {
             full_rescan_secs: 300,
             scan_interval_ms: 1000,
             batch_size: 200,
+            batch_max_bytes: 4 << 20,
             heartbeat_interval_secs: 10,
             backoff_initial_ms: 200,
             backoff_max_ms: 30_000,
             request_timeout_secs: 30,
-            log_format: "human".into(),
+            log_format: LogFormat::Human,
         }
     }
 }
@@ -87,16 +110,16 @@ impl AgentConfig {
             .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
         anyhow::ensure!(cfg.batch_size > 0, "batch_size must be at least 1");
         anyhow::ensure!(
+            cfg.batch_max_bytes >= 64 << 10,
+            "batch_max_bytes must be at least 65536"
+        );
+        anyhow::ensure!(
             cfg.full_rescan_secs > 0,
             "full_rescan_secs must be at least 1"
         );
         anyhow::ensure!(
             cfg.scan_interval_ms > 0,
             "scan_interval_ms must be at least 1"
-        );
-        anyhow::ensure!(
-            matches!(cfg.log_format.as_str(), "human" | "json"),
-            "log_format must be \"human\" or \"json\""
         );
         if cfg.hub_name.is_empty() {
             cfg.hub_name = host_of(&cfg.hub).to_string();

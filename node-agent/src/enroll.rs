@@ -31,7 +31,6 @@ pub async fn enroll(opts: &EnrollOptions) -> anyhow::Result<IdentityInfo> {
         "{} already holds an enrolled agent; use another --data-dir or remove it first",
         opts.data_dir.display()
     );
-    create_private_dir(&opts.data_dir)?;
     let ca = std::fs::read_to_string(&opts.ca_file)
         .with_context(|| format!("reading the hub CA from {}", opts.ca_file.display()))?;
     let hub_name = opts
@@ -50,6 +49,8 @@ pub async fn enroll(opts: &EnrollOptions) -> anyhow::Result<IdentityInfo> {
         .await
         .map_err(|s| anyhow::anyhow!("enrollment refused: {}", s.message()))?
         .into_inner();
+    // Only now: a refused enrollment leaves nothing behind.
+    create_private_dir(&opts.data_dir)?;
     let info = IdentityInfo {
         agent_id: resp.agent_id,
         tenant: resp.tenant_slug,

@@ -11,40 +11,26 @@ pub mod identity;
 pub mod lock;
 pub mod outbox;
 pub mod source;
+pub mod tasks;
 pub mod uplink;
 pub mod watch;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portal_proto::v1::agent_service_client::AgentServiceClient;
 use tokio::sync::Notify;
-use tonic::Code;
 
 pub use config::AgentConfig;
 use outbox::Outbox;
-use uplink::Backoff;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    portal_core::UnixMillis::from_system_time(std::time::SystemTime::now()).as_millis()
 }
 
-/// Test hook: abort the process (as a crash would) right after the N-th batch answer arrives,
-/// before it is recorded, to exercise the resend path deterministically.
-fn abort_after_acks() -> Option<u64> {
-    std::env::var("PORTAL_FAULT_ABORT_AFTER_ACKS")
-        .ok()?
-        .parse()
-        .ok()
-}
-
-/// Runs the agent until `stop` resolves: scans the folder, drains the outbox, heartbeats and
-/// renews its certificate.
+/// Runs the agent until `stop` resolves: watches the folder, and runs the uplink's tasks
+/// (drain, heartbeat, renewal; see `tasks`).
 pub async fn run(
     cfg: AgentConfig,
     stop: impl std::future::Future<Output = ()>,
@@ -57,28 +43,31 @@ pub async fn run(
     })?;
     let outbox = Outbox::open(&cfg.data_dir).await?;
     let wake = Arc::new(Notify::new());
-    let started = Instant::now();
+    let shared = tasks::Shared::new(&cfg, outbox.clone(), wake.clone());
     let scanner = {
         let (outbox, wake, cfg) = (outbox.clone(), wake.clone(), cfg.clone());
         tokio::spawn(async move { scan_loop(&cfg, &outbox, &wake).await })
     };
-    let sender = {
-        let (outbox, wake, cfg) = (outbox.clone(), wake.clone(), cfg.clone());
+    let heartbeats = tokio::spawn(tasks::heartbeats(shared.clone()));
+    let renewal = tokio::spawn(tasks::renewal(shared.clone()));
+    let drain = {
+        let shared = shared.clone();
         tokio::spawn(async move {
-            // The loop only returns on a local error (e.g. the outbox disk); start it over.
+            // The task only returns on a local error (e.g. the outbox's disk); start it over.
             loop {
-                if let Err(e) = send_loop(&cfg, &outbox, &wake, started, None).await {
-                    tracing::error!(error = %e, "uplink failed; restarting it");
+                if let Err(e) = tasks::drain(shared.clone()).await {
+                    tracing::error!(error = %e, "sending the outbox failed; starting over");
                 }
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         })
     };
     stop.await;
-    scanner.abort();
-    sender.abort();
-    let _ = scanner.await;
-    let _ = sender.await;
+    for t in [scanner, heartbeats, renewal, drain] {
+        t.abort();
+        let _ = t.await;
+    }
+    drop(shared);
     outbox.close().await?;
     Ok(())
 }
@@ -89,137 +78,6 @@ async fn scan_loop(cfg: &AgentConfig, outbox: &Outbox, wake: &Notify) {
         return;
     }
     watch::run(outbox, &cfg.content_dir, watch::Timing::of(cfg), wake).await;
-}
-
-/// Drains the outbox for ever (or, with `until_empty`, until it is empty or that many
-/// consecutive failures happened). Also sends heartbeats and renews the certificate.
-pub async fn send_loop(
-    cfg: &AgentConfig,
-    outbox: &Outbox,
-    wake: &Notify,
-    started: Instant,
-    until_empty: Option<u32>,
-) -> anyhow::Result<()> {
-    let mut backoff = Backoff::new(cfg.backoff_initial_ms, cfg.backoff_max_ms);
-    let mut failures = 0u32;
-    let mut acks = 0u64;
-    let abort_after = abort_after_acks();
-    let heartbeat_every = Duration::from_secs(cfg.heartbeat_interval_secs.max(1));
-    'connect: loop {
-        if let Some(max) = until_empty
-            && failures >= max
-        {
-            anyhow::bail!("the hub could not be reached; entries stay queued in the outbox");
-        }
-        let channel = match uplink::connect_mtls(cfg).await {
-            Ok(c) => c,
-            Err(e) => {
-                failures += 1;
-                let d = backoff.next_delay();
-                tracing::warn!(error = %e, retry_in_ms = d.as_millis() as u64, "cannot reach the hub");
-                tokio::time::sleep(d).await;
-                continue;
-            }
-        };
-        let mut client = AgentServiceClient::new(channel.clone())
-            .max_decoding_message_size(16 * 1024 * 1024)
-            .max_encoding_message_size(16 * 1024 * 1024);
-        let mut last_heartbeat: Option<Instant> = None;
-        loop {
-            if last_heartbeat.is_none_or(|t| t.elapsed() >= heartbeat_every)
-                || outbox.needs_seq_sync().await?
-            {
-                match uplink::heartbeat(&mut client, outbox, started).await {
-                    Ok(hb) => {
-                        last_heartbeat = Some(Instant::now());
-                        if outbox.needs_seq_sync().await? {
-                            outbox
-                                .sync_seq(hb.high_water_seq.min(i64::MAX as u64) as i64)
-                                .await?;
-                            tracing::info!(
-                                hub_high_water = hb.high_water_seq,
-                                "outbox numbering synchronised with the hub"
-                            );
-                        }
-                        if uplink::renew_after_ms(&hb).is_some_and(|t| now_ms() >= t) {
-                            match enroll::renew(cfg, channel.clone()).await {
-                                Ok(()) => continue 'connect,
-                                Err(e) => {
-                                    tracing::warn!(error = %e, "certificate renewal failed; will retry")
-                                }
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        failures += 1;
-                        let d = backoff.next_delay();
-                        tracing::warn!(error = %e, retry_in_ms = d.as_millis() as u64, "heartbeat failed");
-                        tokio::time::sleep(d).await;
-                        continue 'connect;
-                    }
-                }
-            }
-            let batch = outbox.next_batch(cfg.batch_size).await?;
-            if batch.is_empty() {
-                if until_empty.is_some() {
-                    return Ok(());
-                }
-                let _ = tokio::time::timeout(heartbeat_every, wake.notified()).await;
-                continue;
-            }
-            match uplink::send_batch(&mut client, &batch).await {
-                Ok(answers) => {
-                    acks += 1;
-                    if abort_after.is_some_and(|n| acks >= n) {
-                        tracing::error!("PORTAL_FAULT_ABORT_AFTER_ACKS reached: aborting");
-                        std::process::abort();
-                    }
-                    for a in answers.iter().filter(|a| a.rejected.is_some()) {
-                        tracing::warn!(seq = a.seq, item = %a.item_id, errors = ?a.rejected, "hub rejected an item");
-                    }
-                    outbox.complete(&answers).await?;
-                    backoff.reset();
-                    failures = 0;
-                    tracing::debug!(entries = answers.len(), "batch acknowledged");
-                }
-                Err(status) => {
-                    failures += 1;
-                    let d = backoff.next_delay();
-                    if matches!(
-                        status.code(),
-                        Code::PermissionDenied | Code::Unauthenticated
-                    ) {
-                        tracing::error!(error = %status.message(), "the hub refuses this agent; ask the Provincial Office");
-                    } else {
-                        tracing::warn!(code = ?status.code(), error = %status.message(), retry_in_ms = d.as_millis() as u64, "send failed");
-                    }
-                    if let Some(max) = until_empty
-                        && failures >= max
-                    {
-                        anyhow::bail!(
-                            "sending failed ({}); entries stay queued in the outbox",
-                            status.message()
-                        );
-                    }
-                    tokio::time::sleep(d).await;
-                    continue 'connect;
-                }
-            }
-        }
-    }
-}
-
-/// The fields a `google.rpc.BadRequest` detail names, as `field: reason; ...`.
-pub fn field_violations(status: &tonic::Status) -> Option<String> {
-    use tonic_types::StatusExt;
-    let bad = status.get_details_bad_request()?;
-    Some(
-        bad.field_violations
-            .iter()
-            .map(|v| format!("{}: {}", v.field, v.description))
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
 }
 
 /// What `portal-agent publish FILE...` did.
@@ -288,7 +146,8 @@ pub async fn publish_files(
                 done.items
             ),
             Some(_lock) => {
-                send_loop(cfg, &outbox, &Notify::new(), Instant::now(), Some(5)).await?;
+                let shared = tasks::Shared::new(cfg, outbox.clone(), Arc::new(Notify::new()));
+                tasks::drain_once(&shared, 5).await?;
                 println!("sent {} item(s){media}", done.items);
             }
         }
@@ -312,7 +171,8 @@ fn read_file_to_publish(f: &std::path::Path) -> Result<source::ItemFile, String>
     source::read_item(folder, name, &bytes).map_err(|e| e.to_string())
 }
 
-/// `portal-agent status`: identity, outbox depth, last publication, recent rejections.
+/// `portal-agent status`: identity, outbox depth, why it does not drain, last publication,
+/// recent rejections, parked entries.
 pub async fn status(cfg: &AgentConfig, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let info = identity::IdentityFiles::new(&cfg.data_dir).load_info()?;
     let outbox = Outbox::open(&cfg.data_dir).await?;
@@ -324,11 +184,29 @@ pub async fn status(cfg: &AgentConfig, out: &mut dyn std::io::Write) -> anyhow::
     )?;
     writeln!(out, "hub         {}", cfg.hub)?;
     writeln!(out, "certificate valid until {}", fmt_ms(info.not_after_ms))?;
-    writeln!(
-        out,
-        "outbox      {} entr(ies) waiting",
-        outbox.depth().await?
-    )?;
+    let depth = outbox.depth().await?;
+    match outbox.oldest_ms().await? {
+        Some(oldest) => writeln!(
+            out,
+            "outbox      {depth} entr(ies) waiting, the oldest since {}",
+            fmt_ms(oldest)
+        )?,
+        None => writeln!(out, "outbox      empty")?,
+    }
+    match outbox.stalled().await? {
+        Some(outbox::Stalled::Refused { since_ms, reason }) => writeln!(
+            out,
+            "NOT SENDING the hub refuses this agent since {}: {reason}\n            \
+             (ask the Provincial Office; the agent tries again every 5 minutes)",
+            fmt_ms(since_ms)
+        )?,
+        Some(outbox::Stalled::Failing { since_ms, reason }) if depth > 0 => writeln!(
+            out,
+            "NOT DRAINING since {}: {reason} (retrying with back-off)",
+            fmt_ms(since_ms)
+        )?,
+        _ => {}
+    }
     writeln!(
         out,
         "last sent   {}",
@@ -346,28 +224,23 @@ pub async fn status(cfg: &AgentConfig, out: &mut dyn std::io::Write) -> anyhow::
             writeln!(out, "  {} seq {seq} {what}: {}", fmt_ms(at), why.join("; "))?;
         }
     }
+    let parked = outbox.parked().await?;
+    if !parked.is_empty() {
+        writeln!(
+            out,
+            "parked (kept, not sent: this agent cannot read them; an upgrade may):"
+        )?;
+        for (seq, kind, subject, reason) in parked {
+            writeln!(out, "  seq {seq} {kind} {subject}: {reason}")?;
+        }
+    }
     outbox.close().await?;
     Ok(())
 }
 
+/// A time for people on the component portal's machine: local to Vietnam, zone written out.
 fn fmt_ms(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_default()
-}
-
-/// Sets up logging: human-readable by default, JSON lines on request. `RUST_LOG` filters.
-pub fn init_logging(format: &str) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let b = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if format == "json" {
-        b.json().try_init()
-    } else {
-        b.try_init()
-    };
+    portal_core::UnixMillis::from_millis(ms).to_operator_time()
 }
 
 /// True when `dir` holds an enrolled identity.

@@ -29,8 +29,13 @@ enum Command {
         /// The hub's gRPC address, HOST:PORT.
         #[arg(long)]
         hub: String,
-        #[arg(long)]
-        token: String,
+        /// A file holding the one-time token, or `-` to read it from standard input (a token
+        /// on the command line is visible to every user of the machine in `ps`).
+        #[arg(long, conflicts_with = "token")]
+        token_file: Option<PathBuf>,
+        /// The one-time token itself (visible in `ps`; prefer --token-file).
+        #[arg(long, required_unless_present = "token_file")]
+        token: Option<String>,
         /// The hub CA certificate (ca.pem), obtained from the Provincial Office out of band.
         #[arg(long)]
         ca_file: PathBuf,
@@ -58,6 +63,12 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    // The key, the certificate, the outbox and the configuration are the agent's own:
+    // owner-only, whatever the umask of the shell that started it.
+    // SAFETY: umask only sets this process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     // One malloc arena for the few threads (runtime, SQLite connections, watcher): glibc's
     // default of one arena per thread kept freed memory of each.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -97,6 +108,7 @@ fn hostname() -> String {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Enroll {
         hub,
+        token_file,
         token,
         ca_file,
         hub_name,
@@ -108,11 +120,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .data_dir
             .clone()
             .unwrap_or_else(|| AgentConfig::default().data_dir);
+        let token = match (token_file, token) {
+            (Some(f), _) => read_token(f)?,
+            (None, Some(t)) => {
+                eprintln!(
+                    "warning: a token on the command line is visible to other users (ps); \
+                     use --token-file FILE or --token-file - next time"
+                );
+                t.clone()
+            }
+            (None, None) => anyhow::bail!("give the token with --token-file FILE (or -)"),
+        };
         let info = portal_agent::enroll::enroll(&portal_agent::enroll::EnrollOptions {
             data_dir: data_dir.clone(),
             hub: hub.clone(),
             hub_name: hub_name.clone(),
-            token: token.clone(),
+            token,
             ca_file: ca_file.clone(),
             name: name.clone().unwrap_or_else(hostname),
             content_dir: content_dir.clone(),
@@ -132,12 +155,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Enroll { .. } => unreachable!("handled above"),
         Command::Run => {
-            portal_agent::init_logging(&cfg.log_format);
+            cfg.log_format.init();
             anyhow::ensure!(!cfg.hub.is_empty(), "no hub configured; enroll first");
             portal_agent::run(cfg, shutdown_signal()).await?;
         }
         Command::Publish { files } => {
-            portal_agent::init_logging(&cfg.log_format);
+            cfg.log_format.init();
             let done = portal_agent::publish_files(&cfg, &files).await?;
             // Each bad file was named with its reason; the good ones are queued all the same.
             anyhow::ensure!(
@@ -150,6 +173,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status => portal_agent::status(&cfg, &mut std::io::stdout()).await?,
     }
     Ok(())
+}
+
+/// The token from a file, or from standard input for `-`: the first line, trimmed.
+fn read_token(source: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    if source == std::path::Path::new("-") {
+        std::io::stdin()
+            .take(4096)
+            .read_to_string(&mut text)
+            .map_err(|e| anyhow::anyhow!("reading the token from standard input: {e}"))?;
+    } else {
+        std::fs::File::open(source)
+            .and_then(|f| f.take(4096).read_to_string(&mut text))
+            .map_err(|e| anyhow::anyhow!("reading the token from {}: {e}", source.display()))?;
+    }
+    let token = text.lines().next().unwrap_or("").trim().to_string();
+    anyhow::ensure!(!token.is_empty(), "the token file is empty");
+    Ok(token)
 }
 
 async fn shutdown_signal() {

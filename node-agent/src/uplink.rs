@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use portal_core::FieldError;
 use portal_core::UnixMillis;
-use portal_core::{FieldError, ItemDraft};
 use portal_proto::v1::agent_service_client::AgentServiceClient;
 use portal_proto::v1::{
     HeartbeatRequest, HeartbeatResponse, Item, MediaChunk, MediaStatusRequest, MediaUploaded,
@@ -16,7 +16,8 @@ use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity
 
 use crate::config::AgentConfig;
 use crate::identity::IdentityFiles;
-use crate::outbox::{Answer, Outbox, OutboxEntry};
+use crate::outbox::entry::{Entry, ItemV1};
+use crate::outbox::{Answer, BatchLimits, Outbox, Queued};
 
 /// Opens a channel to the hub. With `with_identity`, the agent's certificate is presented
 /// (mutual TLS); without, only the hub is authenticated (enrollment).
@@ -91,70 +92,114 @@ impl Backoff {
     }
 }
 
-fn item_to_pb(d: ItemDraft) -> Item {
+/// What the hub accepts, as its heartbeat announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_message_bytes: usize,
+    pub max_batch_entries: usize,
+}
+
+impl Limits {
+    /// Until the first heartbeat answers: tonic's default message limit, which every hub
+    /// accepts.
+    pub const ASSUMED: Limits = Limits {
+        max_message_bytes: 4 << 20,
+        max_batch_entries: 200,
+    };
+
+    /// Room left in a message for everything but the entries' payloads.
+    const MESSAGE_MARGIN: usize = 64 << 10;
+
+    pub fn of(hb: &HeartbeatResponse) -> Self {
+        let assumed = Self::ASSUMED;
+        Self {
+            max_message_bytes: usize::try_from(hb.max_message_bytes)
+                .ok()
+                .filter(|n| *n > 0)
+                .unwrap_or(assumed.max_message_bytes),
+            max_batch_entries: usize::try_from(hb.max_batch_entries)
+                .ok()
+                .filter(|n| *n > 0)
+                .unwrap_or(assumed.max_batch_entries),
+        }
+    }
+
+    /// How the next batch is sized: the agent's own bounds (count, and bytes, which bound its
+    /// memory) within what the hub accepts.
+    pub fn batch(&self, cfg: &AgentConfig) -> BatchLimits {
+        let alone = self.max_message_bytes.saturating_sub(Self::MESSAGE_MARGIN);
+        BatchLimits {
+            entries: cfg.batch_size.min(self.max_batch_entries).max(1),
+            bytes: cfg.batch_max_bytes.min(alone),
+            alone,
+        }
+    }
+}
+
+fn item_to_pb(i: ItemV1) -> Item {
     Item {
-        id: d.id,
-        title: d.title,
-        category: d.category,
-        language: d.language,
-        author: d.author,
-        source: d.source,
-        source_url: d.source_url,
-        published_at: (d.published_at_ms != 0)
-            .then(|| timestamp_from(UnixMillis::from_millis(d.published_at_ms))),
-        summary: d.summary,
-        tags: d.tags,
-        body_markdown: d.body_markdown,
-        translation_id: d.translation_id,
-        record: d.record.into_iter().collect(),
-        notes: d.notes,
+        id: i.id,
+        title: i.title,
+        category: i.category,
+        language: i.language,
+        author: i.author,
+        source: i.source,
+        source_url: i.source_url,
+        published_at: (i.published_at_ms != 0)
+            .then(|| timestamp_from(UnixMillis::from_millis(i.published_at_ms))),
+        summary: i.summary,
+        tags: i.tags,
+        body_markdown: i.body_markdown,
+        translation_id: i.translation_id,
+        record: i.record.into_iter().collect(),
+        notes: i.notes,
     }
 }
 
 /// Sends one batch (all entries of one kind) and returns the hub's answers.
 pub async fn send_batch(
     client: &mut AgentServiceClient<Channel>,
-    batch: &[OutboxEntry],
+    batch: Vec<Queued>,
 ) -> Result<Vec<Answer>, tonic::Status> {
-    let results = match batch.first().map(|e| e.kind.as_str()) {
-        Some("media") => {
-            let mut answers = Vec::with_capacity(batch.len());
-            for e in batch {
-                answers.push(send_media(client, e).await?);
-            }
-            return Ok(answers);
+    if batch
+        .first()
+        .is_some_and(|q| matches!(q.entry, Entry::Media { .. }))
+    {
+        let mut answers = Vec::with_capacity(batch.len());
+        for q in &batch {
+            answers.push(send_media(client, q).await?);
         }
-        Some("withdraw") => {
-            let entries = batch
-                .iter()
-                .map(|e| WithdrawEntry {
-                    seq: e.seq as u64,
-                    item_id: e.item_id.clone(),
-                    reason: e.payload.clone(),
-                })
-                .collect();
-            client
-                .withdraw(WithdrawRequest { entries })
-                .await?
-                .into_inner()
-                .results
+        return Ok(answers);
+    }
+    let mut publish = Vec::new();
+    let mut withdraw = Vec::new();
+    for q in batch {
+        let seq = u64::try_from(q.seq).unwrap_or(0);
+        match q.entry {
+            Entry::Publish { item } => publish.push(PublishEntry {
+                seq,
+                item: Some(item_to_pb(*item)),
+            }),
+            Entry::Withdraw { item_id, reason } => withdraw.push(WithdrawEntry {
+                seq,
+                item_id,
+                reason,
+            }),
+            Entry::Media { .. } => {}
         }
-        _ => {
-            let entries = batch
-                .iter()
-                .map(|e| PublishEntry {
-                    seq: e.seq as u64,
-                    item: serde_json::from_str::<ItemDraft>(&e.payload)
-                        .ok()
-                        .map(item_to_pb),
-                })
-                .collect();
-            client
-                .publish(PublishRequest { entries })
-                .await?
-                .into_inner()
-                .results
-        }
+    }
+    let results = if !publish.is_empty() {
+        client
+            .publish(PublishRequest { entries: publish })
+            .await?
+            .into_inner()
+            .results
+    } else {
+        client
+            .withdraw(WithdrawRequest { entries: withdraw })
+            .await?
+            .into_inner()
+            .results
     };
     Ok(results
         .into_iter()
@@ -179,24 +224,17 @@ pub const MEDIA_CHUNK: usize = 1 << 20;
 /// next scan queues its new content).
 async fn send_media(
     client: &mut AgentServiceClient<Channel>,
-    e: &OutboxEntry,
+    q: &Queued,
 ) -> Result<Answer, tonic::Status> {
+    let Entry::Media { sha256, path, .. } = &q.entry else {
+        return Err(tonic::Status::internal("not a medium"));
+    };
     let answer = |rejected: Option<Vec<FieldError>>| Answer {
-        seq: e.seq,
-        item_id: e.item_id.clone(),
+        seq: q.seq,
+        item_id: sha256.clone(),
         rejected,
     };
-    let payload: serde_json::Value = serde_json::from_str(&e.payload).unwrap_or_default();
-    let path = payload["path"].as_str().unwrap_or_default().to_string();
-    match upload_media(
-        client,
-        std::path::Path::new(&path),
-        &e.item_id,
-        MEDIA_CHUNK,
-        None,
-    )
-    .await
-    {
+    match upload_media(client, std::path::Path::new(path), sha256, MEDIA_CHUNK).await {
         Ok(_) => Ok(answer(None)),
         Err(UploadError::Hub(s)) if s.code() == tonic::Code::InvalidArgument => Ok(answer(Some(
             vec![FieldError::new("media", format!("{path}: {}", s.message()))],
@@ -227,16 +265,32 @@ impl From<tonic::Status> for UploadError {
     }
 }
 
-/// Uploads a file whose SHA-256 is `sha`, resuming after what the hub already holds. With
-/// `stop_after`, only that many chunks are sent (to test resumption).
+/// SHA-256 and size of a file, read in pieces (a video is never held in memory whole).
+async fn hash_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
+    use sha2::{Digest, Sha256};
+    use tokio::io::AsyncReadExt;
+    let mut f = tokio::fs::File::open(path).await?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).await?;
+        if n == 0 {
+            return Ok((hex::encode(hasher.finalize()), size));
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+}
+
+/// Uploads a file whose SHA-256 is `sha`, resuming after what the hub already holds. `None`
+/// when the hub holds it already.
 pub async fn upload_media(
     client: &mut AgentServiceClient<Channel>,
     path: &std::path::Path,
     sha: &str,
     chunk: usize,
-    stop_after: Option<usize>,
 ) -> Result<Option<MediaUploaded>, UploadError> {
-    use sha2::{Digest, Sha256};
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let status = client
         .media_status(MediaStatusRequest {
@@ -247,19 +301,14 @@ pub async fn upload_media(
     if status.complete {
         return Ok(None);
     }
-    let bytes = tokio::fs::read(path)
+    let (digest, total) = hash_file(path)
         .await
         .map_err(|e| UploadError::Local(format!("cannot read: {e}")))?;
-    if hex::encode(Sha256::digest(&bytes)) != sha {
+    if digest != sha {
         return Err(UploadError::Local(
             "file changed since it was queued".into(),
         ));
     }
-    drop(bytes);
-    let total = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| UploadError::Local(e.to_string()))?
-        .len();
     let mut file = tokio::fs::File::open(path)
         .await
         .map_err(|e| UploadError::Local(e.to_string()))?;
@@ -269,10 +318,10 @@ pub async fn upload_media(
         .map_err(|e| UploadError::Local(e.to_string()))?;
     let sha = sha.to_string();
     // Chunks are read lazily, so a large video is never held in memory whole.
-    let chunks = futures::stream::unfold((file, start, 0usize), move |(mut f, offset, sent)| {
+    let chunks = futures::stream::unfold((file, start), move |(mut f, offset)| {
         let sha = sha.clone();
         async move {
-            if offset >= total || stop_after.is_some_and(|n| sent >= n) {
+            if offset >= total {
                 return None;
             }
             let mut buf = vec![0u8; chunk.min((total - offset) as usize)];
@@ -284,16 +333,10 @@ pub async fn upload_media(
                 offset,
                 data: buf,
             };
-            Some((msg, (f, offset + len, sent + 1)))
+            Some((msg, (f, offset + len)))
         }
     });
-    let resp = client.upload_media(chunks).await;
-    match resp {
-        Ok(r) => Ok(Some(r.into_inner())),
-        // An upload stopped on purpose ends with the hub saying it is incomplete.
-        Err(s) if stop_after.is_some() && s.code() == tonic::Code::FailedPrecondition => Ok(None),
-        Err(s) => Err(UploadError::Hub(s)),
-    }
+    Ok(Some(client.upload_media(chunks).await?.into_inner()))
 }
 
 /// Sends a heartbeat with the outbox's state.

@@ -2,6 +2,8 @@
 //! databases, real `portal-agent` and `portal-hub` processes), as one test binary of modules:
 //! one link instead of one per file.
 
+mod agent_sending;
 mod hostile_peers;
 mod hostile_readers;
 mod hub_storage;
+mod operators;

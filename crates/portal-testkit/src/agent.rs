@@ -44,14 +44,17 @@ impl AgentProcess {
         let token = hub.issue_token(slug, "10m").await?;
         let dir = tempfile::tempdir()?;
         std::fs::create_dir_all(dir.path().join("content"))?;
+        // As the README says: from a file, so that the token never shows in `ps`.
+        let token_file = dir.path().join("token");
+        std::fs::write(&token_file, format!("{token}\n"))?;
         let out = run_agent_cmd(
             dir.path(),
             &[
                 "enroll",
                 "--hub",
                 &hub.grpc_addr().to_string(),
-                "--token",
-                &token,
+                "--token-file",
+                &token_file.display().to_string(),
                 "--ca-file",
                 &hub.ca_file().display().to_string(),
                 "--name",
@@ -171,6 +174,16 @@ impl AgentProcess {
             }
             let _ = c.wait();
         }
+    }
+
+    /// The agent process's highest resident memory so far (VmHWM), in KiB.
+    pub fn peak_rss_kib(&self) -> Option<u64> {
+        let pid = self.child.as_ref()?.id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
     }
 
     /// The agent's log so far.

@@ -21,9 +21,18 @@ pub const CURRENT_FORMAT: i32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Entry {
-    Publish { item: ItemV1 },
-    Withdraw { item_id: String, reason: String },
-    Media { sha256: String, path: String, size: i64 },
+    Publish {
+        item: Box<ItemV1>,
+    },
+    Withdraw {
+        item_id: String,
+        reason: String,
+    },
+    Media {
+        sha256: String,
+        path: String,
+        size: i64,
+    },
 }
 
 /// The kind of an entry, as the `kind` column stores it (batches never mix kinds).
@@ -70,7 +79,7 @@ impl Entry {
 
     pub fn publish(d: &ItemDraft) -> Self {
         Entry::Publish {
-            item: ItemV1::from(d),
+            item: Box::new(ItemV1::from(d)),
         }
     }
 
@@ -108,7 +117,9 @@ fn decode_v0(kind: &str, subject: &str, payload: &str) -> Result<Entry, String> 
         Some(EntryKind::Publish) => {
             let d: DraftV0 = serde_json::from_str(payload)
                 .map_err(|e| format!("format 0 publication cannot be read: {e}"))?;
-            Ok(Entry::Publish { item: d.into() })
+            Ok(Entry::Publish {
+                item: Box::new(d.into()),
+            })
         }
         Some(EntryKind::Withdraw) => Ok(Entry::Withdraw {
             item_id: subject.to_string(),
@@ -287,7 +298,7 @@ mod tests {
     fn entries_of_every_format_read_back_exactly() {
         for (format, payload) in [(0, V0_PUBLISH), (1, V1_PUBLISH)] {
             match Entry::decode(format, "publish", "hoi-nghi", payload).unwrap() {
-                Entry::Publish { item } => assert_eq!(ItemDraft::from(item), expected()),
+                Entry::Publish { item } => assert_eq!(ItemDraft::from(*item), expected()),
                 other => panic!("{other:?}"),
             }
         }

@@ -3,12 +3,16 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-pub struct Migrator;
+pub(super) struct Migrator;
 
 #[sea_orm_migration::async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Outbox), Box::new(M0002AwaitingMedia)]
+        vec![
+            Box::new(M0001Outbox),
+            Box::new(M0002AwaitingMedia),
+            Box::new(M0003EntryFormat),
+        ]
     }
 }
 
@@ -133,6 +137,57 @@ impl MigrationTrait for M0002AwaitingMedia {
             Table::drop()
                 .table(Alias::new("awaiting_media"))
                 .if_exists()
+                .take(),
+        )
+        .await
+    }
+}
+
+/// Outbox entries get a stored format (see `outbox::entry`): rows queued before have format 0,
+/// the shape agents wrote then. Entries this agent cannot read exactly are moved, unchanged, to
+/// `parked`, where `portal-agent status` shows them.
+struct M0003EntryFormat;
+
+impl MigrationName for M0003EntryFormat {
+    fn name(&self) -> &str {
+        "m0003_entry_format"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0003EntryFormat {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("outbox"))
+                .add_column(integer("format").default(0))
+                .take(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(Alias::new("parked"))
+                .if_not_exists()
+                .col(big_integer("seq").primary_key())
+                .col(string("kind"))
+                .col(string("item_id"))
+                .col(text("payload"))
+                .col(integer("format"))
+                .col(big_integer("created_at"))
+                .col(text("reason"))
+                .col(big_integer("parked_at"))
+                .take(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Alias::new("parked")).if_exists().take())
+            .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("outbox"))
+                .drop_column(Alias::new("format"))
                 .take(),
         )
         .await

@@ -16,15 +16,15 @@ async fn queued(ob: &Outbox) -> Vec<(String, String)> {
     let mut all = Vec::new();
     let mut done = Vec::new();
     loop {
-        let batch = ob.next_batch(1000).await.unwrap();
+        let batch = ob.peek(1000).await;
         if batch.is_empty() {
             break;
         }
         for e in &batch {
-            all.push((e.kind.clone(), e.item_id.clone()));
+            all.push((e.kind().to_string(), e.subject().to_string()));
             done.push(crate::outbox::Answer {
                 seq: e.seq,
-                item_id: e.item_id.clone(),
+                item_id: e.subject().to_string(),
                 rejected: None,
             });
         }
@@ -146,11 +146,10 @@ async fn new_changed_deleted_and_broken_files() {
     std::fs::remove_file(content.path().join("bad.md")).unwrap();
     assert_eq!(scan(&ob, content.path()).await.unwrap().withdrawn, 1);
     let kinds: Vec<String> = ob
-        .next_batch(10)
+        .peek(10)
         .await
-        .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.kind().to_string())
         .collect();
     assert_eq!(kinds, ["publish", "publish"]);
     assert_eq!(ob.depth().await.unwrap(), 3);
@@ -177,10 +176,10 @@ async fn media_beside_items_are_queued_first_and_linked_by_hash() {
     .unwrap();
     let r = scan(&ob, content.path()).await.unwrap();
     assert_eq!((r.media, r.published, r.rejected), (1, 1, 1));
-    let batch = ob.next_batch(10).await.unwrap();
-    assert_eq!(batch[0].kind, "media");
-    assert_eq!(batch[0].item_id, sha);
-    let rest = ob.next_batch(10).await.unwrap();
+    let batch = ob.peek(10).await;
+    assert_eq!(batch[0].kind(), "media");
+    assert_eq!(batch[0].subject(), sha);
+    let rest = ob.peek(10).await;
     assert_eq!(rest.len(), 1);
     ob.complete(&[crate::outbox::Answer {
         seq: batch[0].seq,
@@ -189,8 +188,8 @@ async fn media_beside_items_are_queued_first_and_linked_by_hash() {
     }])
     .await
     .unwrap();
-    let items = ob.next_batch(10).await.unwrap();
-    let draft: portal_core::ItemDraft = serde_json::from_str(&items[0].payload).unwrap();
+    let items = ob.peek(10).await;
+    let draft = items[0].draft().unwrap();
     assert!(
         draft
             .body_markdown

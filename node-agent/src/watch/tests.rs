@@ -40,7 +40,7 @@ async fn expect(ob: &Outbox, want: &[(&str, &str)]) {
             Instant::now() < deadline,
             "expected {want:?}, the outbox holds {got:?}"
         );
-        let batch = ob.next_batch(100).await.unwrap();
+        let batch = ob.peek(100).await;
         if batch.is_empty() {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
@@ -49,12 +49,16 @@ async fn expect(ob: &Outbox, want: &[(&str, &str)]) {
             .iter()
             .map(|e| crate::outbox::Answer {
                 seq: e.seq,
-                item_id: e.item_id.clone(),
+                item_id: e.subject().to_string(),
                 rejected: None,
             })
             .collect();
         ob.complete(&answers).await.unwrap();
-        got.extend(batch.into_iter().map(|e| (e.kind, e.item_id)));
+        got.extend(
+            batch
+                .into_iter()
+                .map(|e| (e.kind().to_string(), e.subject().to_string())),
+        );
     }
     let want: Vec<(String, String)> = want
         .iter()
@@ -125,15 +129,15 @@ async fn the_watcher_sees_changes_that_no_rescan_could_have() {
     let mut got = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(10);
     while got.len() < 50 && Instant::now() < deadline {
-        for e in ob.next_batch(100).await.unwrap() {
+        for e in ob.peek(100).await {
             ob.complete(&[crate::outbox::Answer {
                 seq: e.seq,
-                item_id: e.item_id.clone(),
+                item_id: e.subject().to_string(),
                 rejected: None,
             }])
             .await
             .unwrap();
-            got.push(e.item_id);
+            got.push(e.subject().to_string());
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
