@@ -135,7 +135,7 @@ impl std::fmt::Display for NotAnItem {
 pub fn read_item(root: &Path, rel: &str, bytes: &[u8]) -> Result<ItemFile, NotAnItem> {
     let fallback = default_id(rel);
     let (text, conversion) = portal_core::legacy::decode_bytes(bytes)
-        .map_err(|reason| NotAnItem::one("file", reason))?;
+        .map_err(|reason| NotAnItem::one("file", reason.to_string()))?;
     let mut draft = if extension(rel) == "json" {
         portal_core::front_matter::parse_item_json(&text, &fallback)
             .map_err(|e| NotAnItem::one("file", e.to_string()))?

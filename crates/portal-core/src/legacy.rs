@@ -112,7 +112,7 @@ impl Conversion {
 /// so mis-decoded legacy text inside valid UTF-8 is converted too); otherwise the bytes are
 /// tried as raw TCVN3 and raw VNI; anything else is an error whose message says what to do
 /// (e.g. "text is not valid UTF-8 and is not recognisable TCVN3 or VNI Vietnamese; save it as UTF-8 (Unicode)").
-pub fn decode_bytes(bytes: &[u8]) -> Result<(String, Option<Conversion>), String> {
+pub fn decode_bytes(bytes: &[u8]) -> Result<(String, Option<Conversion>), NotText> {
     let error = match std::str::from_utf8(bytes) {
         Ok(s) => {
             return Ok(match repair_text(s) {
@@ -133,11 +133,19 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<(String, Option<Conversion>), String
             return Ok((text, Some(Conversion { from, via })));
         }
     }
-    Err(format!(
-        "text is not valid UTF-8 (first invalid byte at offset {}) and is not recognisable \
-         TCVN3 or VNI Vietnamese; save it as UTF-8 (Unicode)",
-        error.valid_up_to()
-    ))
+    Err(NotText {
+        first_invalid_byte: error.valid_up_to(),
+    })
+}
+
+/// Bytes that are neither UTF-8 nor recognisable legacy Vietnamese.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "text is not valid UTF-8 (first invalid byte at offset {first_invalid_byte}) and is not \
+     recognisable TCVN3 or VNI Vietnamese; save it as UTF-8 (Unicode)"
+)]
+pub struct NotText {
+    pub first_invalid_byte: usize,
 }
 
 /// Detects legacy Vietnamese text that was decoded as Windows-1252 or Latin-1 and converts it.
