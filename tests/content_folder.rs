@@ -156,7 +156,11 @@ async fn changes_reach_the_hub_through_the_watcher_and_those_made_while_stopped_
         .unwrap()
         .unwrap();
     assert_eq!(
-        hub.store().item_versions(&t, "moi").await.unwrap().len(),
+        hub.store()
+            .item_history(&t, "moi", i32::MAX, 1000)
+            .await
+            .unwrap()
+            .len(),
         4,
         "one version per change, none twice"
     );

@@ -13,7 +13,7 @@ async fn assert_each_once(hub: &TestHub, slug: &str, n: usize) {
     for i in 0..n {
         let v = hub
             .store()
-            .item_versions(&t, &format!("muc-{i}"))
+            .item_history(&t, &format!("muc-{i}"), i32::MAX, 100)
             .await
             .unwrap();
         assert_eq!(v.len(), 1, "item muc-{i} has {} versions", v.len());
@@ -252,7 +252,11 @@ async fn hub_killed_with_sigkill_keeps_every_acknowledged_item() {
         .unwrap()
         .unwrap();
     for id in &acked {
-        let versions = hub.store().item_versions(&t, id).await.unwrap();
+        let versions = hub
+            .store()
+            .item_history(&t, id, i32::MAX, 100)
+            .await
+            .unwrap();
         assert_eq!(
             versions.len(),
             1,

@@ -118,7 +118,7 @@ async fn an_agent_of_one_tenant_cannot_publish_or_withdraw_for_another() {
     let snv = hub.store().tenant_by_slug("snv").await.unwrap().unwrap();
     assert_eq!(
         hub.store()
-            .item_versions(&snv, "bao-cao")
+            .item_history(&snv, "bao-cao", i32::MAX, 100)
             .await
             .unwrap()
             .len(),
@@ -146,8 +146,12 @@ async fn no_certificate_foreign_ca_and_revoked_certificate_are_refused() {
     assert_eq!(err.code(), Code::Unauthenticated, "{err:?}");
 
     // 2. A certificate from another CA naming the same tenant and agent: refused at the handshake.
-    let rogue =
-        portal_pki::CertificateAuthority::generate("bentre.gov.vn", 1_700_000_000, 1).unwrap();
+    let rogue = portal_pki::CertificateAuthority::generate(
+        "bentre.gov.vn",
+        portal_core::UnixMillis::from_secs(1_700_000_000),
+        1,
+    )
+    .unwrap();
     let key = portal_pki::generate_agent_key("rogue").unwrap();
     let cert = rogue
         .sign_agent_csr(
@@ -157,8 +161,8 @@ async fn no_certificate_foreign_ca_and_revoked_certificate_are_refused() {
                 tenant: "stc".into(),
                 agent_id: a.agent_id.clone(),
             },
-            portal_hub::now_ms() / 1000,
-            3600,
+            portal_hub::state::now(),
+            Duration::from_secs(3600),
         )
         .unwrap();
     let rogue_result = async {
@@ -199,31 +203,73 @@ async fn no_certificate_foreign_ca_and_revoked_certificate_are_refused() {
     assert_eq!(status, 404);
 }
 
+/// Renewal needs no token, only the current certificate, and only in the last half of its
+/// lifetime (so a caller cannot mint certificates at will); a new key is accepted (rotation)
+/// and audited as such.
 #[tokio::test]
-async fn certificate_is_renewed_over_mtls_without_a_token() {
-    let hub = TestHub::start(Db::Sqlite).await.unwrap();
+async fn certificate_is_renewed_over_mtls_without_a_token_late_in_its_life() {
+    use portal_proto::v1::RenewRequest;
+    use portal_proto::v1::enroll_service_client::EnrollServiceClient;
+    use tonic_types::StatusExt;
+    let hub = TestHub::start_with(Db::Sqlite, "agent_cert_validity = \"6s\"")
+        .await
+        .unwrap();
     hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
     let a = AgentProcess::enroll(&hub, "stc").await.unwrap();
     let cfg = portal_agent::AgentConfig::load(None, Some(&a.data_dir())).unwrap();
     let before = std::fs::read_to_string(a.data_dir().join("agent.pem")).unwrap();
+
+    // At once: refused, with when to come back.
     let channel = portal_agent::uplink::connect_mtls(&cfg).await.unwrap();
-    portal_agent::enroll::renew(&cfg, channel).await.unwrap();
-    let after = std::fs::read_to_string(a.data_dir().join("agent.pem")).unwrap();
-    assert_ne!(before, after);
-    // The new certificate works, for the same agent.
-    let mut client = agent_client(&a).await.unwrap();
-    client
+    let fresh = portal_pki::generate_agent_key("rotated").unwrap();
+    let early = EnrollServiceClient::new(channel.clone())
+        .renew(RenewRequest {
+            csr_der: fresh.csr_der.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(early.code(), Code::ResourceExhausted, "{early:?}");
+    assert!(early.message().contains("can be renewed from"), "{early:?}");
+    let wait = early.get_details_retry_info().unwrap().retry_delay.unwrap();
+    assert!(wait <= Duration::from_secs(4), "{wait:?}");
+
+    // In the second half of its life: a certificate for a new key, same agent.
+    tokio::time::sleep(wait + Duration::from_millis(200)).await;
+    let renewed = EnrollServiceClient::new(channel)
+        .renew(RenewRequest {
+            csr_der: fresh.csr_der.clone(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_ne!(before, renewed.certificate_pem);
+    let der = portal_pki::certs_from_pem(&renewed.certificate_pem)
+        .unwrap()
+        .remove(0);
+    let peer = portal_pki::peer_certificate_from_der(&der).unwrap();
+    assert_eq!(peer.identity.agent_id, a.agent_id);
+    assert_eq!(
+        hub.store()
+            .audit_count(portal_store::AuditAction::AgentRekey)
+            .await
+            .unwrap(),
+        1
+    );
+    // The new certificate with the new key works.
+    let ca = std::fs::read_to_string(hub.ca_file()).unwrap();
+    let rotated = portal_agent::uplink::connect(
+        &hub.grpc_addr().to_string(),
+        "127.0.0.1",
+        &ca,
+        Some((renewed.certificate_pem, fresh.key_pem)),
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    portal_proto::v1::agent_service_client::AgentServiceClient::new(rotated)
         .publish(publish(1, item("moi", "Sau khi gia hạn")))
         .await
         .unwrap();
-    let der = portal_pki::certs_from_pem(&after).unwrap().remove(0);
-    assert_eq!(
-        portal_pki::peer_certificate_from_der(&der)
-            .unwrap()
-            .identity
-            .agent_id,
-        a.agent_id
-    );
 }
 
 #[tokio::test]

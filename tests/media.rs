@@ -111,7 +111,10 @@ async fn images_beside_items_are_uploaded_once_and_served_with_ranges() {
     .await
     .unwrap();
     assert_eq!(
-        hub.store().audit_count("media.upload").await.unwrap(),
+        hub.store()
+            .audit_count(portal_store::AuditAction::MediaUpload)
+            .await
+            .unwrap(),
         1,
         "stored once"
     );

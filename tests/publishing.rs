@@ -83,7 +83,11 @@ async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        hub.store().item_versions(&t, "tin-0").await.unwrap().len(),
+        hub.store()
+            .item_history(&t, "tin-0", i32::MAX, 1000)
+            .await
+            .unwrap()
+            .len(),
         1
     );
 
@@ -98,7 +102,11 @@ async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
     .await
     .unwrap();
     assert_eq!(
-        hub.store().item_versions(&t, "tin-1").await.unwrap().len(),
+        hub.store()
+            .item_history(&t, "tin-1", i32::MAX, 1000)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     agent.stop();
@@ -328,13 +336,21 @@ async fn legacy_vietnamese_encodings_are_converted_noted_or_refused() {
     assert!(vni.contains("Cộng hòa xã hội chủ nghĩa Việt Nam"), "{vni}");
     // The conversions are noted on the versions.
     let t = hub.store().tenant_by_slug("vpubnd").await.unwrap().unwrap();
-    let v = hub.store().item_versions(&t, "quoc-hieu").await.unwrap();
+    let v = hub
+        .store()
+        .item_history(&t, "quoc-hieu", i32::MAX, 1000)
+        .await
+        .unwrap();
     assert!(
         v[0].notes.iter().any(|n| n.contains("TCVN3")),
         "{:?}",
         v[0].notes
     );
-    let v = hub.store().item_versions(&t, "vni").await.unwrap();
+    let v = hub
+        .store()
+        .item_history(&t, "vni", i32::MAX, 1000)
+        .await
+        .unwrap();
     assert!(
         v[0].notes
             .iter()

@@ -1,14 +1,27 @@
 //! What pages do with stored text: Markdown to sanitised HTML, HTML sanitising on its own, the
-//! line diff between two versions, and media sniffing of uploaded bytes. Nothing may panic.
+//! structural check ingest applies, the line diff between two versions, and media sniffing of
+//! uploaded bytes. Nothing may panic, and nothing may take longer than `common::BUDGET`
+//! (deeply nested text once took minutes to render).
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use common::within_budget;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = portal_core::media::sniff(data);
     let text = String::from_utf8_lossy(data);
-    let _ = portal_core::render::markdown_to_safe_html(&text);
-    let _ = portal_core::render::sanitize_html(&text);
+    within_budget("markdown_to_safe_html", data.len(), || {
+        portal_core::render::markdown_to_safe_html(&text)
+    });
+    within_budget("sanitize_html", data.len(), || {
+        portal_core::render::sanitize_html(&text)
+    });
+    within_budget("check_body", data.len(), || {
+        portal_core::markdown_limits::check_body(&text)
+    });
     let half = text.len() / 2;
     let cut = (0..=half)
         .rev()

@@ -1,6 +1,7 @@
 //! An item as it arrives in a `PublishRequest`: every field attacker-chosen (valid UTF-8, as
 //! protobuf strings are). The hub validates and normalises it, applies the category rules for
-//! each kind of tenant, finds its media references and renders its body. Nothing may panic.
+//! each kind of tenant, finds its media references and renders its body. Nothing may panic,
+//! and validating or rendering may not take longer than `common::BUDGET`.
 //!
 //! Input layout: fields separated by 0xFF bytes; the first byte picks a built-in category when
 //! the category field is empty, so record categories are reached without guessing their codes.
@@ -9,7 +10,7 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{NOW, registry};
+use common::{NOW, registry, within_budget};
 use libfuzzer_sys::fuzz_target;
 use portal_core::{ItemDraft, TenantKind};
 use std::collections::BTreeMap;
@@ -48,9 +49,14 @@ fuzz_target!(|data: &[u8]| {
             .code
             .clone();
     }
-    let _ = portal_core::media::media_refs(&draft.body_markdown);
-    let _ = portal_core::render::markdown_to_safe_html(&draft.body_markdown);
-    if let Ok(item) = draft.validate(NOW) {
+    let len = data.len();
+    let _ = within_budget("media_refs", len, || {
+        portal_core::media::media_refs(&draft.body_markdown)
+    });
+    within_budget("markdown_to_safe_html", len, || {
+        portal_core::render::markdown_to_safe_html(&draft.body_markdown)
+    });
+    if let Ok(item) = within_budget("validate", len, || draft.validate(NOW)) {
         for kind in [
             TenantKind::ProvincialOffice,
             TenantKind::Department,

@@ -1,12 +1,27 @@
 //! The hub's configuration: defaults, then `hub.toml` in the data dir (or `--config`), then
 //! `PORTAL_HUB_*` environment variables. Every key is documented in `deploy/hub.example.toml`.
+//! Durations and enums are typed fields, parsed once when the file is loaded: a mistake is an
+//! error that names the key at start, never a silent fallback at first use.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use portal_core::ProvinceReview;
+use portal_core::duration::HumanDuration;
 use serde::{Deserialize, Serialize};
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// One readable line per event (colours only on a terminal).
+    Human,
+    /// One JSON object per line, for log shipping.
+    Json,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,30 +40,66 @@ pub struct HubConfig {
     pub http_listen: SocketAddr,
     /// Scheme used in canonical links (`https` behind a TLS-terminating proxy).
     pub public_scheme: String,
-    /// `human` or `json`.
-    pub log_format: String,
-    /// Lifetime of agents' client certificates, e.g. `7d`.
-    pub agent_cert_validity: String,
-    /// Default lifetime of enrollment tokens, e.g. `24h`.
-    pub token_ttl: String,
-    /// Largest gRPC message accepted or sent, in bytes.
+    pub log_format: LogFormat,
+    /// Lifetime of agents' client certificates.
+    pub agent_cert_validity: HumanDuration,
+    /// Default lifetime of enrollment tokens.
+    pub token_ttl: HumanDuration,
+    /// Largest gRPC message accepted or sent, in bytes; announced to agents.
     pub grpc_max_message_bytes: usize,
-    /// Most entries in one publish or withdraw batch.
+    /// Most entries in one publish or withdraw batch; announced to agents.
     pub max_batch_entries: usize,
-    /// Per-request deadline on the gRPC port, in seconds.
-    pub grpc_request_timeout_secs: u64,
-    /// TLS handshakes that take longer are dropped, in seconds.
-    pub tls_handshake_timeout_secs: u64,
+    /// Field errors reported per refused entry (the first ones, then a count of the rest).
+    pub max_errors_per_entry: usize,
+    /// Deadline of one gRPC call.
+    pub grpc_request_timeout: HumanDuration,
+    /// TLS handshakes that take longer are dropped.
+    pub tls_handshake_timeout: HumanDuration,
+    /// After the TLS handshake, the client must start HTTP/2 within this time.
+    pub grpc_preface_timeout: HumanDuration,
+    /// A gRPC connection on which nothing moves (not even keep-alive pings) for this long is
+    /// closed.
+    pub grpc_idle_timeout: HumanDuration,
     /// HTTP/2 streams one connection may have open at once.
     pub grpc_max_concurrent_streams: u32,
+    /// Connections the gRPC port holds at once (agents, integrators).
+    pub grpc_max_connections: usize,
+    /// Connections the HTTP port holds at once.
+    pub http_max_connections: usize,
+    /// A request's headers must arrive within this time, also for the next request on a
+    /// kept-alive connection (so it is the idle timeout of HTTP/1.1 too).
+    pub http_header_read_timeout: HumanDuration,
+    /// A connection on which nothing moves for this long is closed (slow readers, stalled
+    /// uploads, idle HTTP/2).
+    pub http_idle_timeout: HumanDuration,
     /// Review state given to accepted items for the provincial portal until the Editorial
     /// Board's workflow exists: `approved` (publish at once) or `pending` (hold).
-    pub province_review_on_accept: String,
+    pub province_review_on_accept: ProvinceReview,
     /// Entries in the page cache.
     pub page_cache_entries: u64,
+    /// Threads that render pages (off the async runtime).
+    pub render_threads: usize,
+    /// A page that takes longer to render is answered 503, and not rendered again until its
+    /// content changes.
+    pub render_budget: HumanDuration,
+    /// Failed enrollments from one address before it must wait (doubling each time).
+    pub enroll_failures_allowed: u32,
+    /// The longest wait imposed on an address after failed enrollments.
+    pub enroll_backoff_max: HumanDuration,
     /// Where uploaded media are kept; empty means `<data_dir>/media`. Several replicas must
     /// share it (a network file system or a mounted object store).
     pub media_dir: PathBuf,
+    /// Unfinished uploads untouched for this long are removed.
+    pub media_partial_ttl: HumanDuration,
+    /// Bytes of unfinished uploads one agent may have on the hub at once.
+    pub media_partial_quota_bytes: u64,
+    /// Below this much free space on the data or media file system, `/healthz` reports the hub
+    /// degraded.
+    pub min_free_disk_bytes: u64,
+}
+
+fn d(s: &str) -> HumanDuration {
+    HumanDuration::parse(s).expect("valid default duration")
 }
 
 impl Default for HubConfig {
@@ -61,17 +112,31 @@ impl Default for HubConfig {
             grpc_listen: "127.0.0.1:7443".parse().expect("valid default"),
             http_listen: "127.0.0.1:8080".parse().expect("valid default"),
             public_scheme: "https".into(),
-            log_format: "human".into(),
-            agent_cert_validity: "7d".into(),
-            token_ttl: "24h".into(),
+            log_format: LogFormat::Human,
+            agent_cert_validity: d("7d"),
+            token_ttl: d("24h"),
             grpc_max_message_bytes: 16 * 1024 * 1024,
             max_batch_entries: 1000,
-            grpc_request_timeout_secs: 30,
-            tls_handshake_timeout_secs: 10,
+            max_errors_per_entry: 20,
+            grpc_request_timeout: d("30s"),
+            tls_handshake_timeout: d("10s"),
+            grpc_preface_timeout: d("10s"),
+            grpc_idle_timeout: d("5m"),
             grpc_max_concurrent_streams: 256,
-            province_review_on_accept: "approved".into(),
+            grpc_max_connections: 10_000,
+            http_max_connections: 1024,
+            http_header_read_timeout: d("10s"),
+            http_idle_timeout: d("60s"),
+            province_review_on_accept: ProvinceReview::Approved,
             page_cache_entries: 10_000,
+            render_threads: 2,
+            render_budget: d("2s"),
+            enroll_failures_allowed: 5,
+            enroll_backoff_max: d("5m"),
             media_dir: PathBuf::new(),
+            media_partial_ttl: d("24h"),
+            media_partial_quota_bytes: 4 << 30,
+            min_free_disk_bytes: 256 << 20,
         }
     }
 }
@@ -102,27 +167,29 @@ impl HubConfig {
     }
 
     fn check(&self) -> anyhow::Result<()> {
-        portal_core::duration::parse_duration_secs(&self.agent_cert_validity)
-            .map_err(|e| anyhow::anyhow!("agent_cert_validity: {e}"))?;
-        portal_core::duration::parse_duration_secs(&self.token_ttl)
-            .map_err(|e| anyhow::anyhow!("token_ttl: {e}"))?;
-        self.review_on_accept()?;
         anyhow::ensure!(
-            matches!(self.log_format.as_str(), "human" | "json"),
-            "log_format must be \"human\" or \"json\""
+            self.province_review_on_accept != ProvinceReview::Rejected,
+            "province_review_on_accept must be \"approved\" or \"pending\""
         );
         anyhow::ensure!(!self.domain.is_empty(), "domain must not be empty");
+        anyhow::ensure!(
+            self.grpc_max_message_bytes >= 64 * 1024,
+            "grpc_max_message_bytes must be at least 65536"
+        );
+        anyhow::ensure!(
+            self.max_batch_entries > 0,
+            "max_batch_entries must be at least 1"
+        );
+        anyhow::ensure!(
+            self.max_errors_per_entry > 0,
+            "max_errors_per_entry must be at least 1"
+        );
+        anyhow::ensure!(
+            self.grpc_max_connections > 0 && self.http_max_connections > 0,
+            "grpc_max_connections and http_max_connections must be at least 1"
+        );
+        anyhow::ensure!(self.render_threads > 0, "render_threads must be at least 1");
         Ok(())
-    }
-
-    pub fn review_on_accept(&self) -> anyhow::Result<portal_core::ProvinceReview> {
-        match self.province_review_on_accept.as_str() {
-            "approved" => Ok(portal_core::ProvinceReview::Approved),
-            "pending" => Ok(portal_core::ProvinceReview::Pending),
-            other => anyhow::bail!(
-                "province_review_on_accept must be \"approved\" or \"pending\", not {other:?}"
-            ),
-        }
     }
 
     pub fn database_url(&self) -> String {
@@ -136,8 +203,8 @@ impl HubConfig {
         }
     }
 
-    pub fn agent_cert_validity_secs(&self) -> i64 {
-        portal_core::duration::parse_duration_secs(&self.agent_cert_validity).unwrap_or(604_800)
+    pub fn agent_cert_validity(&self) -> Duration {
+        self.agent_cert_validity.get()
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -171,5 +238,27 @@ mod tests {
         );
         let loaded = HubConfig::load(Some(&path), None).unwrap();
         assert_eq!(loaded.domain, "bentre.gov.vn");
+    }
+
+    /// A mistake is an error at load time that names the key.
+    #[test]
+    fn bad_values_are_refused_at_load_with_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        for (line, key) in [
+            ("agent_cert_validity = \"7w\"", "agent_cert_validity"),
+            (
+                "province_review_on_accept = \"maybe\"",
+                "province_review_on_accept",
+            ),
+            ("log_format = \"xml\"", "log_format"),
+            ("render_budget = \"0s\"", "render_budget"),
+        ] {
+            let file = dir.path().join("hub.toml");
+            std::fs::write(&file, line).unwrap();
+            let e = HubConfig::load(Some(&file), Some(dir.path()))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{line}: {e}");
+        }
     }
 }

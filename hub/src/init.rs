@@ -8,7 +8,7 @@ use anyhow::Context;
 use portal_pki::CertificateAuthority;
 
 use crate::config::HubConfig;
-use crate::now_ms;
+use crate::state::now;
 
 /// Where the hub keeps its key material inside `<data_dir>/pki`.
 pub struct PkiFiles {
@@ -40,13 +40,14 @@ fn read(p: &Path) -> anyhow::Result<String> {
         .with_context(|| format!("cannot read {} (run `portal-hub init` first)", p.display()))
 }
 
-/// Writes a new file that must not exist yet, readable by the owner only when `secret`.
-pub fn write_new(path: &Path, contents: &str, secret: bool) -> anyhow::Result<()> {
+/// Writes a new file that must not exist yet, readable by the owner only (the hub's files are
+/// its own; the CA certificate is handed to agents' operators out of band).
+pub fn write_new(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .mode(if secret { 0o600 } else { 0o644 })
+        .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     f.write_all(contents.as_bytes())?;
@@ -61,6 +62,29 @@ fn create_private_dir(p: &Path) -> anyhow::Result<()> {
         .mode(0o700)
         .create(p)
         .with_context(|| format!("cannot create {}", p.display()))
+}
+
+/// The data dir holds the CA key, the database and media: only the hub's user may enter it.
+/// A dir that others can read or enter (made by hand, or by an older version) is closed, with
+/// a warning, before anything is opened in it.
+pub fn secure_data_dir(dir: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(dir)
+        .with_context(|| format!("{} (run `portal-hub init` first)", dir.display()))?;
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).with_context(
+            || {
+                format!(
+                    "{} is open to other users and cannot be closed",
+                    dir.display()
+                )
+            },
+        )?;
+        tracing::warn!(dir = %dir.display(), was = format!("{mode:o}"),
+            "the data dir was open to other users; it is now 0700");
+    }
+    Ok(())
 }
 
 /// Options of `portal-hub init`.
@@ -89,14 +113,14 @@ pub async fn init(opts: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Hub
             opts.domain,
             opts.extra_config
         );
-        write_new(&config_path, &text, false)?;
+        write_new(&config_path, &text)?;
         writeln!(out, "created   {}", config_path.display())?;
     }
     let cfg = HubConfig::load(Some(&config_path), Some(&opts.data_dir))?;
     let pki_dir = cfg.pki_dir();
     create_private_dir(&pki_dir)?;
     let files = PkiFiles::new(&pki_dir);
-    let now = now_ms() / 1000;
+    let now = now();
     let ca = if files.ca_key.exists() || files.ca_cert.exists() {
         writeln!(
             out,
@@ -106,8 +130,8 @@ pub async fn init(opts: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Hub
         files.load_ca()?
     } else {
         let ca = CertificateAuthority::generate(&cfg.domain, now, 10)?;
-        write_new(&files.ca_key, ca.key_pem(), true)?;
-        write_new(&files.ca_cert, ca.cert_pem(), false)?;
+        write_new(&files.ca_key, ca.key_pem())?;
+        write_new(&files.ca_cert, ca.cert_pem())?;
         writeln!(
             out,
             "created   {} (CA, ECDSA P-256, 10 years)",
@@ -127,8 +151,8 @@ pub async fn init(opts: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Hub
             ];
         }
         let server = ca.issue_server_certificate(&names, now, 825)?;
-        write_new(&files.server_key, &server.key_pem, true)?;
-        write_new(&files.server_cert, &server.cert_pem, false)?;
+        write_new(&files.server_key, &server.key_pem)?;
+        write_new(&files.server_cert, &server.cert_pem)?;
         writeln!(
             out,
             "created   {} (server certificate for {})",
@@ -136,6 +160,7 @@ pub async fn init(opts: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Hub
             names.join(", ")
         )?;
     }
+    secure_data_dir(&opts.data_dir)?;
     let store = portal_store::Store::open(&cfg.database_url()).await?;
     store.close().await?;
     writeln!(out, "database  ready ({})", redact_url(&cfg.database_url()))?;
@@ -155,27 +180,4 @@ pub async fn init(opts: &InitOptions, out: &mut dyn Write) -> anyhow::Result<Hub
 }
 
 /// Hides a password in a database URL before it is printed or logged.
-pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let creds = &url[s + 3..at];
-            match creds.find(':') {
-                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
-                None => url.to_string(),
-            }
-        }
-        _ => url.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            super::redact_url("postgres://hub:s3cret@db/portal"),
-            "postgres://hub:***@db/portal"
-        );
-        assert_eq!(super::redact_url("sqlite://x.db"), "sqlite://x.db");
-    }
-}
+pub use portal_store::redact_url;

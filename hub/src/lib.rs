@@ -1,11 +1,14 @@
-//! The federation hub (`portal-hub`): thin wiring of configuration, store, PKI, the agents'
-//! mutual-TLS gRPC endpoint and the public web pages.
+//! The federation hub (`portal-hub`): configuration, the store, the PKI, the service layer,
+//! and its two edges: the agents' mutual-TLS gRPC port and the public web pages.
 
 pub mod config;
 pub mod grpc;
+pub mod health;
 pub mod init;
 pub mod media;
+pub mod net;
 pub mod ops;
+pub mod service;
 pub mod state;
 pub mod web;
 
@@ -18,21 +21,17 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 pub use config::HubConfig;
-use state::{HubState, HubStateInner};
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+use net::ConnectionLimit;
+use state::{HubState, HubStateInner, now};
 
 /// A hub serving gRPC and HTTP until [`RunningHub::stop`].
 pub struct RunningHub {
     pub grpc_addr: SocketAddr,
     pub http_addr: SocketAddr,
     pub state: HubState,
+    /// Connections the ports may hold, after fitting them to the descriptor limit.
+    pub grpc_connections: ConnectionLimit,
+    pub http_connections: ConnectionLimit,
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -50,12 +49,9 @@ impl RunningHub {
     }
 }
 
-async fn stopped(mut rx: tokio::sync::watch::Receiver<bool>) {
-    let _ = rx.wait_for(|v| *v).await;
-}
-
 /// Starts a hub from its configuration (the data dir must have been initialised).
 pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
+    init::secure_data_dir(&config.data_dir)?;
     let files = init::PkiFiles::new(&config.pki_dir());
     let ca = files.load_ca()?;
     let store = portal_store::Store::open(&config.database_url())
@@ -66,21 +62,15 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
                 init::redact_url(&config.database_url())
             )
         })?;
-    let review_on_accept = config.review_on_accept()?;
     let registry = load_registry(&store).await?;
-    let state: HubState = Arc::new(HubStateInner {
-        cache: web::cache::PageCache::new(config.page_cache_entries),
-        counters: Default::default(),
-        review_on_accept,
-        media: media::MediaFiles::new(&config.media_dir()),
-        media_uploads: Default::default(),
-        registry: std::sync::RwLock::new(Arc::new(registry)),
-        tenant_kinds: Default::default(),
-        peer_certs: state::peer_cert_cache(),
-        store,
-        ca,
-        config,
-    });
+    let (grpc_max, http_max, cut) =
+        net::fit_to_descriptors(config.grpc_max_connections, config.http_max_connections);
+    if let Some(note) = cut {
+        tracing::warn!("{note}");
+    }
+    let grpc_connections = ConnectionLimit::new(grpc_max);
+    let http_connections = ConnectionLimit::new(http_max);
+    let state: HubState = Arc::new(HubStateInner::new(config, store, ca, registry));
     let grpc_listener = TcpListener::bind(state.config.grpc_listen)
         .await
         .with_context(|| format!("binding gRPC port {}", state.config.grpc_listen))?;
@@ -92,32 +82,31 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let (stop, rx) = tokio::sync::watch::channel(false);
     let mut tasks = Vec::new();
     {
-        let state = state.clone();
-        let rx = rx.clone();
+        let (state, rx, limit) = (state.clone(), rx.clone(), grpc_connections.clone());
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = grpc::serve(state, grpc_listener, rx).await {
+            if let Err(e) = grpc::serve(state, grpc_listener, limit, rx).await {
                 tracing::error!(error = %e, "gRPC server stopped");
             }
         }));
     }
     {
-        let app = web::router(state.clone());
-        let rx = rx.clone();
+        let (state, rx, limit) = (state.clone(), rx.clone(), http_connections.clone());
         tasks.push(tokio::spawn(async move {
-            if let Err(e) = axum::serve(http_listener, app)
-                .with_graceful_shutdown(stopped(rx))
-                .await
-            {
+            if let Err(e) = web::serve(state, http_listener, limit, rx).await {
                 tracing::error!(error = %e, "HTTP server stopped");
             }
         }));
     }
-    tasks.push(tokio::spawn(follow_change_feed(state.clone(), rx)));
-    tracing::info!(%grpc_addr, %http_addr, domain = %state.config.domain, "hub serving");
+    tasks.push(tokio::spawn(follow_change_feed(state.clone(), rx.clone())));
+    tasks.push(tokio::spawn(maintenance(state.clone(), rx)));
+    tracing::info!(%grpc_addr, %http_addr, domain = %state.config.domain,
+        grpc_connections = grpc_max, http_connections = http_max, "hub serving");
     Ok(RunningHub {
         grpc_addr,
         http_addr,
         state,
+        grpc_connections,
+        http_connections,
         stop,
         tasks,
     })
@@ -137,8 +126,8 @@ pub async fn load_registry(
                 .load_category_registry(
                     builtin.version as i32,
                     Registry::builtin_toml(),
-                    "hub:builtin",
-                    now_ms(),
+                    &portal_store::Actor::Hub,
+                    now(),
                 )
                 .await?;
             Ok(builtin)
@@ -183,16 +172,38 @@ async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Recei
     }
 }
 
-/// Sets up logging: human-readable by default, JSON lines on request. `RUST_LOG` filters.
-pub fn init_logging(format: &str) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if format == "json" {
-        builder.json().try_init()
-    } else {
-        builder.try_init()
-    };
+/// Periodic chores: failed enrollments to the audit log (each minute), unfinished media
+/// uploads left for too long removed (each hour, and at start).
+async fn maintenance(state: HubState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut minutes = 0u64;
+    loop {
+        if minutes.is_multiple_of(60) {
+            match state
+                .media
+                .sweep_partials(state.config.media_partial_ttl.get())
+                .await
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "unfinished media uploads expired"),
+                Err(e) => tracing::warn!(error = %e, "cannot sweep unfinished media uploads"),
+            }
+        }
+        let stopping = tokio::select! {
+            _ = stop.wait_for(|v| *v) => true,
+            _ = tokio::time::sleep(Duration::from_secs(60)) => false,
+        };
+        service::audit_enroll_failures(&state).await;
+        if stopping {
+            return;
+        }
+        minutes += 1;
+    }
+}
+
+/// Sets up logging (see `portal-log`).
+pub fn init_logging(format: config::LogFormat) {
+    portal_log::init(match format {
+        config::LogFormat::Human => portal_log::Format::Human,
+        config::LogFormat::Json => portal_log::Format::Json,
+    });
 }

@@ -106,6 +106,11 @@ enum AgentCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    // Everything the hub creates (database, WAL, media, keys) is its own: owner-only.
+    // SAFETY: umask only sets this process's file-creation mask.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -117,7 +122,11 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match rt.block_on(run(cli)) {
+    let result = rt.block_on(run(cli));
+    // A page render abandoned after its budget may still be running on a blocking thread:
+    // do not wait for it to exit.
+    rt.shutdown_timeout(std::time::Duration::from_secs(5));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -145,7 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { .. } => unreachable!("handled above"),
         Command::Serve => {
-            portal_hub::init_logging(&cfg.log_format);
+            portal_hub::init_logging(cfg.log_format);
             let hub = portal_hub::start(cfg).await?;
             println!("gRPC (agents, mTLS)  {}", hub.grpc_addr);
             println!("HTTP (public pages)  http://{}/", hub.http_addr);
@@ -166,7 +175,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             command: TenantCommand::List,
         } => {
             for t in ops::list_tenants(&cfg).await? {
-                println!("{:<20} {:<18} {}", t.slug, t.kind, t.name);
+                println!("{:<20} {:<18} {}", t.slug, t.kind.as_str(), t.name);
             }
         }
         Command::Token {
@@ -175,32 +184,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let (token, expires) = ops::issue_token(&cfg, &tenant, ttl.as_deref()).await?;
             eprintln!(
                 "one-time enrollment token for {tenant}, valid until {} (shown only now):",
-                portal_hub::web::pages::format_date(expires)
+                expires.to_operator_time()
             );
             println!("{token}");
         }
         Command::Agent {
             command: AgentCommand::List,
         } => {
-            for a in ops::list_agents(&cfg).await? {
-                println!(
-                    "{}  tenant#{}  {:<24} {}  last seen {}  outbox {}",
-                    a.id,
-                    a.tenant_id,
-                    a.name,
-                    if a.revoked_at.is_some() {
-                        "REVOKED"
-                    } else {
-                        "active "
-                    },
-                    a.last_seen_at
-                        .map(portal_hub::web::pages::format_date)
-                        .unwrap_or_else(|| "never".into()),
-                    a.outbox_depth
-                        .map(|d| d.to_string())
-                        .unwrap_or_else(|| "-".into()),
-                );
-            }
+            let agents = ops::list_agents(&cfg).await?;
+            print!("{}", ops::agent_table(&agents));
         }
         Command::Categories {
             command: CategoriesCommand::Load { file },

@@ -2,15 +2,16 @@
 
 use base64::Engine;
 use portal_core::TenantKind;
+use portal_store::Actor;
 
 use crate::config::HubConfig;
-use crate::now_ms;
+use crate::state::now;
 
-fn operator() -> String {
+fn operator() -> Actor {
     let user = std::env::var("SUDO_USER")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "cli".into());
-    format!("operator:{user}")
+    Actor::Operator(user)
 }
 
 async fn store(cfg: &HubConfig) -> anyhow::Result<portal_store::Store> {
@@ -25,15 +26,11 @@ pub async fn add_tenant(
     kind: &str,
 ) -> anyhow::Result<portal_store::Tenant> {
     portal_core::validate_slug(slug).map_err(|e| anyhow::anyhow!("--slug: {e}"))?;
-    let kind = TenantKind::parse(kind).ok_or_else(|| {
-        anyhow::anyhow!("--kind must be provincial_office, department, district or unit")
-    })?;
+    let kind: TenantKind = kind.parse().map_err(|e| anyhow::anyhow!("--kind: {e}"))?;
     let name = portal_core::text::normalize_line(name);
     anyhow::ensure!(!name.is_empty(), "--name must not be empty");
     let s = store(cfg).await?;
-    let t = s
-        .add_tenant(slug, &name, kind.as_str(), &operator(), now_ms())
-        .await?;
+    let t = s.add_tenant(slug, &name, kind, &operator(), now()).await?;
     s.close().await?;
     Ok(t)
 }
@@ -43,21 +40,24 @@ pub async fn issue_token(
     cfg: &HubConfig,
     tenant: &str,
     ttl: Option<&str>,
-) -> anyhow::Result<(String, i64)> {
-    let ttl = ttl.unwrap_or(&cfg.token_ttl);
-    let secs = portal_core::duration::parse_duration_secs(ttl)
-        .map_err(|e| anyhow::anyhow!("--ttl: {e}"))?;
+) -> anyhow::Result<(String, portal_core::UnixMillis)> {
+    let ttl = match ttl {
+        Some(t) => {
+            portal_core::duration::parse_duration(t).map_err(|e| anyhow::anyhow!("--ttl: {e}"))?
+        }
+        None => cfg.token_ttl.get(),
+    };
     let bytes: [u8; 32] = rand::random();
     let token = format!(
         "ptk_{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
-    let now = now_ms();
-    let expires = now + secs * 1000;
+    let now = now();
+    let expires = now.saturating_add(ttl);
     let s = store(cfg).await?;
     s.add_enrollment_token(
         tenant,
-        &crate::grpc::token_hash(&token),
+        &crate::service::token_hash(&token),
         expires,
         &operator(),
         now,
@@ -70,7 +70,7 @@ pub async fn issue_token(
 /// `agent revoke`.
 pub async fn revoke_agent(cfg: &HubConfig, id: &str) -> anyhow::Result<()> {
     let s = store(cfg).await?;
-    s.revoke_agent(id, &operator(), now_ms()).await?;
+    s.revoke_agent(id, &operator(), now()).await?;
     s.close().await?;
     Ok(())
 }
@@ -84,9 +84,7 @@ pub async fn list_tenants(cfg: &HubConfig) -> anyhow::Result<Vec<portal_store::T
 }
 
 /// `agent list`.
-pub async fn list_agents(
-    cfg: &HubConfig,
-) -> anyhow::Result<Vec<portal_store::entity::agent::Model>> {
+pub async fn list_agents(cfg: &HubConfig) -> anyhow::Result<Vec<portal_store::Agent>> {
     let s = store(cfg).await?;
     let a = s.agents().await?;
     s.close().await?;
@@ -105,7 +103,7 @@ pub async fn load_categories(
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let s = store(cfg).await?;
     let changed = s
-        .load_category_registry(registry.version as i32, &text, &operator(), now_ms())
+        .load_category_registry(registry.version as i32, &text, &operator(), now())
         .await?;
     s.close().await?;
     Ok((registry.version, registry.categories.len(), changed))
@@ -117,4 +115,38 @@ pub async fn list_categories(cfg: &HubConfig) -> anyhow::Result<portal_core::cat
     let r = crate::load_registry(&s).await?;
     s.close().await?;
     Ok(r)
+}
+
+/// `agent list` as a table: tenants by slug, times with their zone, and the outbox depth the
+/// agent reported at its last heartbeat.
+pub fn agent_table(agents: &[portal_store::Agent]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<32}  {:<16}  {:<20}  {:<7}  {:<26}  {:>6}  VERSION",
+        "AGENT", "TENANT", "NAME", "STATE", "LAST HEARTBEAT", "OUTBOX"
+    );
+    for a in agents {
+        let _ = writeln!(
+            out,
+            "{:<32}  {:<16}  {:<20}  {:<7}  {:<26}  {:>6}  {}",
+            a.id,
+            a.tenant_slug,
+            crate::service::clip(&a.name, 20),
+            if a.revoked_at.is_some() {
+                "REVOKED"
+            } else {
+                "active"
+            },
+            a.last_seen_at
+                .map(|t| t.to_operator_time())
+                .unwrap_or_else(|| "never".into()),
+            a.outbox_depth
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            a.agent_version.as_deref().unwrap_or("-"),
+        );
+    }
+    out
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use portal_proto::timestamp_to_millis;
+use portal_proto::timestamp_to;
 use portal_proto::v1::enroll_service_client::EnrollServiceClient;
 use portal_proto::v1::{EnrollRequest, RenewRequest};
 use tonic::transport::Channel;
@@ -54,7 +54,10 @@ pub async fn enroll(opts: &EnrollOptions) -> anyhow::Result<IdentityInfo> {
         agent_id: resp.agent_id,
         tenant: resp.tenant_slug,
         domain: resp.domain,
-        not_after_ms: resp.not_after.as_ref().map_or(0, timestamp_to_millis),
+        not_after_ms: resp
+            .not_after
+            .as_ref()
+            .map_or(0, |t| timestamp_to(t).as_millis()),
     };
     files.store(
         &key.key_pem,
@@ -102,7 +105,10 @@ pub async fn renew(cfg: &AgentConfig, channel: Channel) -> anyhow::Result<()> {
         .map_err(|s| anyhow::anyhow!("renewal refused: {}", s.message()))?
         .into_inner();
     write_atomic(&files.cert, resp.certificate_pem.as_bytes(), 0o644)?;
-    info.not_after_ms = resp.not_after.as_ref().map_or(0, timestamp_to_millis);
+    info.not_after_ms = resp
+        .not_after
+        .as_ref()
+        .map_or(0, |t| timestamp_to(t).as_millis());
     write_atomic(
         &files.info,
         serde_json::to_string_pretty(&info)?.as_bytes(),

@@ -4,13 +4,14 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use portal_core::UnixMillis;
 use portal_core::{FieldError, ItemDraft};
 use portal_proto::v1::agent_service_client::AgentServiceClient;
 use portal_proto::v1::{
     HeartbeatRequest, HeartbeatResponse, Item, MediaChunk, MediaStatusRequest, MediaUploaded,
     Outcome, PublishEntry, PublishRequest, WithdrawEntry, WithdrawRequest,
 };
-use portal_proto::{timestamp_from_millis, timestamp_to_millis};
+use portal_proto::{timestamp_from, timestamp_to};
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
 use crate::config::AgentConfig;
@@ -99,7 +100,8 @@ fn item_to_pb(d: ItemDraft) -> Item {
         author: d.author,
         source: d.source,
         source_url: d.source_url,
-        published_at: (d.published_at_ms != 0).then(|| timestamp_from_millis(d.published_at_ms)),
+        published_at: (d.published_at_ms != 0)
+            .then(|| timestamp_from(UnixMillis::from_millis(d.published_at_ms))),
         summary: d.summary,
         tags: d.tags,
         body_markdown: d.body_markdown,
@@ -306,7 +308,7 @@ pub async fn heartbeat(
         last_successful_publish: outbox
             .last_successful_publish()
             .await?
-            .map(timestamp_from_millis),
+            .map(|ms| timestamp_from(UnixMillis::from_millis(ms))),
         uptime_seconds: started.elapsed().as_secs(),
     };
     Ok(client.heartbeat(req).await?.into_inner())
@@ -314,7 +316,7 @@ pub async fn heartbeat(
 
 /// Milliseconds of a heartbeat's `renew_after`, if any.
 pub fn renew_after_ms(hb: &HeartbeatResponse) -> Option<i64> {
-    hb.renew_after.as_ref().map(timestamp_to_millis)
+    hb.renew_after.as_ref().map(|t| timestamp_to(t).as_millis())
 }
 
 #[cfg(test)]

@@ -164,6 +164,17 @@ macro_rules! problems {
     };
 }
 
+/// Why a registry file cannot be put in force.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegistryError {
+    /// The file is not TOML of the registry's shape.
+    #[error("categories: {0}")]
+    Syntax(String),
+    /// Definitions that contradict themselves, each naming its category and field.
+    #[error("{}", .0.join("; "))]
+    Definitions(Vec<String>),
+}
+
 impl Registry {
     /// The registry shipped with the project (`categories.toml`, embedded at build time).
     pub fn builtin() -> Registry {
@@ -180,9 +191,10 @@ impl Registry {
     }
 
     /// Parses a registry and runs [`Registry::check`]; the error names each bad category/field.
-    pub fn from_toml(text: &str) -> Result<Registry, String> {
-        let registry: Registry = toml::from_str(text).map_err(|e| format!("categories: {e}"))?;
-        registry.check().map_err(|problems| problems.join("; "))?;
+    pub fn from_toml(text: &str) -> Result<Registry, RegistryError> {
+        let registry: Registry =
+            toml::from_str(text).map_err(|e| RegistryError::Syntax(e.to_string()))?;
+        registry.check().map_err(RegistryError::Definitions)?;
         Ok(registry)
     }
 

@@ -94,6 +94,12 @@ impl PublicationState {
             Self::Withdrawn => "withdrawn",
         }
     }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Published, Self::Withdrawn]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
 }
 
 /// Where an item stands for the provincial portal, which needs Editorial Board review (Art 9.4).
@@ -114,6 +120,12 @@ impl ProvinceReview {
             Self::Approved => "approved",
             Self::Rejected => "rejected",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Approved, Self::Rejected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 
@@ -382,6 +394,7 @@ impl ItemDraft {
                 Vec::new()
             }
         };
+        crate::markdown_limits::push_body_errors(&body_markdown, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }

@@ -17,19 +17,26 @@
 //! 0x80–0x9F characters (€ “ – …), Latin-1 if it holds C1 controls, Windows-1252 when the two
 //! give the same bytes (a leading byte-order mark is dropped). Text that holds anything else
 //! outside Latin-1 is genuine Unicode and is left alone. The bytes are decoded as TCVN3 and
-//! as VNI, and a candidate is accepted only if all of these hold:
+//! as VNI. Both leave ASCII as it is, so only the words that hold a non-ASCII character can
+//! tell the readings apart: front-matter keys, ids, URLs, dates and English words read the same
+//! either way and count neither for nor against (an item file is mostly ASCII around a short
+//! Vietnamese title). A candidate is accepted only if all of these hold:
 //! - no non-ASCII letter is left unexplained by the encoding;
 //! - ≥ 90 % of the converted words are well-formed Vietnamese syllables (Vietnamese letters,
 //!   onset + vowel nucleus + coda, at most one tone, only sắc/nặng before c/ch/p/t, sane case);
-//! - ≥ 50 % of all words are such syllables;
-//! - the share of valid syllables is strictly higher than in the text as received (so genuine
-//!   Vietnamese written with Latin-1 letters, "Tôi có cá", stays as it is);
-//! - there is evidence typical of the encoding:
-//!   - TCVN3: a letter byte that Western text uses as a symbol (¸ ¹ ¶ « © ® ­…) next to a
-//!     letter, or an accented capital inside a lower-case word ("ViÖt");
+//! - among the words with a non-ASCII character, the share of valid syllables is strictly
+//!   higher than in the text as received (so genuine Vietnamese written with Latin-1 letters,
+//!   "Tôi có cá", stays as it is);
+//! - there is evidence typical of the encoding, as a Western word can be a valid syllable once
+//!   converted:
+//!   - TCVN3: a letter byte that Western text uses as a symbol (¸ ¹ ¶ © ® ­…) next to a
+//!     letter, « or » between two letters ("Th«ng"; as quotes, "»so«", they touch only one),
+//!     or an accented capital inside a lower-case word ("ViÖt");
 //!   - VNI: a vowel followed by a diacritic byte in a pair that Western languages do not use,
-//!     e.g. "eä", "aø" (French "où", "oû", "aï"… do not count), or else ≥ 2 converted words,
-//!     making up ≥ 60 % of the words, with every word valid.
+//!     e.g. "eä", "aø" (French "où", "oû", "aï"… do not count); or else every converted word
+//!     valid, and ≥ 2 different words that are syllables only once converted, using ≥ 2
+//!     different converted letters ("Ñi hoïc": đ, ọ), since one Western letter repeated
+//!     ("Hö, bön", "può, può") proves nothing.
 //!
 //! When both encodings pass, the one with more valid words wins.
 //!
@@ -198,10 +205,10 @@ use groups::{A, A_BREVE, A_CIRC, E, E_CIRC, I, O, O_CIRC, O_HORN, U, U_HORN, Y};
 /// Indexes into [`VOWELS`].
 #[rustfmt::skip]
 mod groups {
-    pub const A: usize = 0; pub const A_BREVE: usize = 1; pub const A_CIRC: usize = 2;
-    pub const E: usize = 3; pub const E_CIRC: usize = 4; pub const I: usize = 5;
-    pub const O: usize = 6; pub const O_CIRC: usize = 7; pub const O_HORN: usize = 8;
-    pub const U: usize = 9; pub const U_HORN: usize = 10; pub const Y: usize = 11;
+    pub(super) const A: usize = 0; pub(super) const A_BREVE: usize = 1; pub(super) const A_CIRC: usize = 2;
+    pub(super) const E: usize = 3; pub(super) const E_CIRC: usize = 4; pub(super) const I: usize = 5;
+    pub(super) const O: usize = 6; pub(super) const O_CIRC: usize = 7; pub(super) const O_HORN: usize = 8;
+    pub(super) const U: usize = 9; pub(super) const U_HORN: usize = 10; pub(super) const Y: usize = 11;
 }
 
 // VNI-Windows bytes, lower-case forms; each capital form is the byte minus 0x20. Tables of five
@@ -385,7 +392,8 @@ fn tcvn3_decode(bytes: &[u8]) -> Decoded {
 }
 
 /// A TCVN3 letter byte that Western text uses as a symbol (¸ ¹ « © ­ ×…) next to a letter, or an
-/// accented capital inside a lower-case word ("ViÖt", "BÕn"). µ (micro) and · are not counted.
+/// accented capital inside a lower-case word ("ViÖt", "BÕn"). µ (micro) and · are not counted,
+/// and « » only between two letters ("Th«ng"): as quotes they touch one ("»so«", "«non»").
 fn tcvn3_evidence(bytes: &[u8], i: usize) -> bool {
     let at = |j: Option<usize>| j.and_then(|j| bytes.get(j)).copied();
     let (prev, next) = (at(i.checked_sub(1)), at(i.checked_add(1)));
@@ -398,6 +406,7 @@ fn tcvn3_evidence(bytes: &[u8], i: usize) -> bool {
         })
     };
     match bytes.get(i).copied() {
+        Some(0xAB | 0xBB) => letter(prev) && letter(next),
         Some(0xA1..=0xAE | 0xB6 | 0xB8 | 0xB9 | 0xBB..=0xBE | 0xD7) => letter(prev) || letter(next),
         Some(b) if is_upper_byte(b) => letter(prev) && (lowerish(prev) || lowerish(next)),
         _ => false,
@@ -612,39 +621,57 @@ struct Verdict {
     rank: (usize, usize, usize),
 }
 
+/// How many words were counted, and how many of them are valid syllables.
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    words: usize,
+    valid: usize,
+}
+
+impl Tally {
+    fn add(&mut self, valid: bool) {
+        self.words += 1;
+        self.valid += usize::from(valid);
+    }
+}
+
+/// The words that hold a non-ASCII character: the only ones an encoding can change.
+fn non_ascii_words(chars: &[char]) -> impl Iterator<Item = Range<usize>> + '_ {
+    word_spans(chars)
+        .into_iter()
+        .filter(|span| !chars[span.clone()].iter().all(char::is_ascii))
+}
+
 /// Accepts a decoded candidate if it reads as Vietnamese (see the module documentation).
 fn judge(d: Decoded, from: LegacyEncoding, source: &[char]) -> Option<Verdict> {
     if d.unexplained > 0 {
         return None;
     }
     let chars: Vec<char> = d.units.iter().map(|u| u.c).collect();
-    let (mut words, mut valid, mut conv_words, mut conv_valid) = (0, 0, 0, 0);
-    for span in word_spans(&chars) {
-        let ok = usize::from(is_syllable(&chars[span.clone()]));
-        words += 1;
-        valid += ok;
-        if d.units[span].iter().any(|u| u.conv) {
-            conv_words += 1;
-            conv_valid += ok;
+    // Pure-ASCII words (keys, ids, URLs, English) read the same either way: not counted.
+    let spans: Vec<Range<usize>> = non_ascii_words(&chars).collect();
+    let spans_in: Vec<Range<usize>> = non_ascii_words(source).collect();
+    let (mut after, mut conv, mut before) = (Tally::default(), Tally::default(), Tally::default());
+    for span in &spans {
+        let ok = is_syllable(&chars[span.clone()]);
+        after.add(ok);
+        if d.units[span.clone()].iter().any(|u| u.conv) {
+            conv.add(ok);
         }
     }
-    let spans_in = word_spans(source);
-    let valid_in = spans_in
-        .iter()
-        .filter(|r| is_syllable(&source[(*r).clone()]))
-        .count();
-    let better = valid * spans_in.len().max(1) > valid_in * words;
+    for span in &spans_in {
+        before.add(is_syllable(&source[span.clone()]));
+    }
+    let better = after.valid * before.words.max(1) > before.valid * after.words;
     let evidence = match from {
         LegacyEncoding::Tcvn3 => d.evidence > 0,
         LegacyEncoding::Vni => {
-            d.evidence > 0 || (conv_valid >= 2 && conv_words * 10 >= words * 6 && valid == words)
+            d.evidence > 0
+                || (conv.valid == conv.words
+                    && vni_words_evidence(&d.units, &spans, source, &spans_in))
         }
     };
-    let accept = conv_valid > 0
-        && conv_valid * 10 >= conv_words * 9
-        && valid * 2 >= words
-        && better
-        && evidence;
+    let accept = conv.valid > 0 && conv.valid * 10 >= conv.words * 9 && better && evidence;
     if !accept {
         return None;
     }
@@ -655,8 +682,46 @@ fn judge(d: Decoded, from: LegacyEncoding, source: &[char]) -> Option<Verdict> {
     Some(Verdict {
         text,
         from,
-        rank: (valid, conv_valid, d.evidence),
+        rank: (after.valid, conv.valid, d.evidence),
     })
+}
+
+/// VNI read without a typical pair: at least two different words that are syllables only once
+/// converted, using at least two different converted letters. VNI bytes never split or join
+/// words, so the words of the decoded text and of the source correspond one to one.
+fn vni_words_evidence(
+    units: &[Unit],
+    spans: &[Range<usize>],
+    source: &[char],
+    spans_in: &[Range<usize>],
+) -> bool {
+    if spans.len() != spans_in.len() {
+        return false;
+    }
+    let (mut words, mut letters): (Vec<String>, Vec<char>) = (Vec::new(), Vec::new());
+    for (span, span_in) in spans.iter().zip(spans_in) {
+        let word = &units[span.clone()];
+        let chars: Vec<char> = word.iter().map(|u| u.c).collect();
+        if !word.iter().any(|u| u.conv)
+            || !is_syllable(&chars)
+            || is_syllable(&source[span_in.clone()])
+        {
+            continue;
+        }
+        let lowered: String = chars.iter().map(|&c| lower(c)).collect();
+        if !words.contains(&lowered) {
+            words.push(lowered);
+        }
+        for u in word.iter().filter(|u| u.conv) {
+            if !letters.contains(&lower(u.c)) {
+                letters.push(lower(u.c));
+            }
+        }
+        if words.len() >= 2 && letters.len() >= 2 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The accepted reading of `bytes` (TCVN3 only when "−" stood for its "ư").

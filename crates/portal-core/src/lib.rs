@@ -11,10 +11,13 @@ pub mod duration;
 pub mod front_matter;
 pub mod item;
 pub mod legacy;
+pub mod markdown_limits;
 pub mod media;
 pub mod render;
 pub mod tenant;
 pub mod text;
+pub mod time;
 
 pub use item::{FieldError, ItemDraft, NormalizedItem, ProvinceReview, PublicationState};
 pub use tenant::{TenantKind, validate_domain, validate_slug};
+pub use time::UnixMillis;

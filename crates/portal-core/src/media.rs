@@ -111,6 +111,9 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     if !markdown.contains("![") && !markdown.contains(MEDIA_SCHEME) {
         return Ok(Vec::new());
     }
+    // pulldown-cmark's parse is slow on deeply nested block quotes and lists: such a body is
+    // refused for that before it is parsed.
+    crate::markdown_limits::block_shape(markdown).map_err(|e| vec![e])?;
     let mut refs = Vec::new();
     let mut errors = Vec::new();
     // (destination, alt text so far) of the image being read.
@@ -149,6 +152,54 @@ pub fn media_refs(markdown: &str) -> Result<Vec<MediaRef>, Vec<FieldError>> {
     } else {
         Err(errors)
     }
+}
+
+/// Checks that every image raw HTML puts on a page has alt text, as Markdown images must
+/// (`media_refs`): `<img>` in any case and attribute order, in HTML blocks or inline, and
+/// `<image>`, which HTML parsers turn into `<img>`. Decided on the sanitised HTML, which is what
+/// reaches the page, so markup the sanitiser drops or rewrites cannot hide an image or fake its
+/// alt text. Only a body containing `<im` (any case) is rendered for this. A body over the
+/// structural limits gets that error instead (see [`crate::markdown_limits`]).
+pub fn html_images_without_alt(markdown: &str) -> Vec<FieldError> {
+    let has_tag = markdown
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"im"));
+    if !has_tag {
+        return Vec::new();
+    }
+    let html = match crate::render::sanitized_raw_html_only(markdown) {
+        Ok(html) => html,
+        Err(e) => return vec![e],
+    };
+    let mut errors = Vec::new();
+    for img in crate::render::serialized_images(&html) {
+        if img.alt.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            continue;
+        }
+        let src = img.src.unwrap_or_default();
+        let src: String = if src.chars().count() > 120 {
+            src.chars().take(120).chain("…".chars()).collect()
+        } else {
+            src
+        };
+        let what = if src.is_empty() {
+            "an HTML <img> without src".to_string()
+        } else {
+            format!("HTML image {src}")
+        };
+        let e = FieldError::new(
+            "body",
+            format!(
+                "{what} has no alt text; add alt=\"...\" describing it for readers who cannot \
+                 see it"
+            ),
+        );
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+    errors
 }
 
 fn push_ref(
@@ -218,5 +269,65 @@ mod tests {
             media_refs("Văn bản **thường** với [liên kết](https://x/).").unwrap(),
             []
         );
+    }
+
+    #[test]
+    fn raw_html_images_need_alt_text() {
+        let errs = html_images_without_alt("Xem <img src=\"https://x/a.png\"> nhé.");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field, "body");
+        assert!(
+            errs[0].reason.contains("https://x/a.png"),
+            "{}",
+            errs[0].reason
+        );
+        assert!(errs[0].reason.contains("alt text"), "{}", errs[0].reason);
+        // Any case, any attribute order, HTML blocks, empty or blank alt, `<image>`.
+        for body in [
+            "<div>\n<IMG ALT=\"\" SRC=https://x/b.png>\n</div>",
+            "<p><img\n  class=x\n  src='https://x/c.png'\n  alt=\"  \"></p>",
+            "Một <image src=https://x/d.png> ảnh",
+            "| a |\n|---|\n| <img src=https://x/e.png> |",
+        ] {
+            assert_eq!(html_images_without_alt(body).len(), 1, "{body}");
+        }
+        // With alt text, or where the image is only text (code, escaped), nothing is wrong.
+        for body in [
+            "<img alt=\"Cầu Hàm Luông\" src=https://x/f.png>",
+            "<IMG SRC=https://x/g.png ALT='Bản đồ'>",
+            "Mã `<img src=x>` và\n\n    <img src=y>\n\n&lt;img src=z&gt;",
+            "![Ảnh có mô tả](https://x/h.png)",
+        ] {
+            assert_eq!(html_images_without_alt(body), [], "{body}");
+        }
+        // A Markdown image without alt is reported by media_refs, not twice.
+        assert_eq!(html_images_without_alt("![](https://x/i.png)"), []);
+    }
+
+    #[test]
+    fn ingest_rejects_raw_images_without_alt_text() {
+        let draft = crate::ItemDraft {
+            id: "tin-2026-002".into(),
+            title: "Ảnh".into(),
+            category: "news".into(),
+            language: "vi".into(),
+            author: "A".into(),
+            source: "B".into(),
+            published_at_ms: 1_700_000_000_000,
+            body_markdown: "Ảnh hiện trường:\n\n<img src=\"https://x/j.png\" width=300>".into(),
+            ..Default::default()
+        };
+        let errors = draft.validate(1_800_000_000_000).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field, "body");
+        assert!(
+            errors[0].reason.contains("https://x/j.png"),
+            "{}",
+            errors[0].reason
+        );
+        let mut fixed = draft.clone();
+        fixed.body_markdown =
+            "Ảnh hiện trường:\n\n<img alt=\"Hiện trường\" src=\"https://x/j.png\">".into();
+        assert!(fixed.validate(1_800_000_000_000).is_ok());
     }
 }

@@ -5,12 +5,15 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertificateSigningRequestParams, DnType,
     ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
 };
+use std::time::Duration;
+
+use portal_core::UnixMillis;
 use rustls::pki_types::CertificateSigningRequestDer;
 
 use crate::{AgentIdentity, PkiError, Result};
 
 /// Tolerance for clocks that are slightly behind the hub's.
-const BACKDATE_SECS: i64 = 300;
+const BACKDATE: Duration = Duration::from_secs(300);
 
 /// A CA that can sign; the private key only lives in memory and in the hub's data dir.
 pub struct CertificateAuthority {
@@ -24,7 +27,10 @@ pub struct CertificateAuthority {
 pub struct IssuedCertificate {
     pub cert_pem: String,
     pub serial_hex: String,
-    pub not_after: i64,
+    pub not_after: UnixMillis,
+    /// The certified public key (the bits of the subject public key), to tell a renewal with
+    /// the same key from a key rotation.
+    pub public_key: Vec<u8>,
 }
 
 /// The hub's own TLS server certificate and key.
@@ -33,8 +39,8 @@ pub struct ServerCertificate {
     pub key_pem: String,
 }
 
-fn time_from_unix(secs: i64) -> Result<time::OffsetDateTime> {
-    time::OffsetDateTime::from_unix_timestamp(secs)
+fn time_of(t: UnixMillis) -> Result<time::OffsetDateTime> {
+    time::OffsetDateTime::from_unix_timestamp(t.as_secs())
         .map_err(|e| PkiError::Tls(format!("time out of range: {e}")))
 }
 
@@ -47,7 +53,7 @@ fn random_serial() -> (SerialNumber, String) {
 
 impl CertificateAuthority {
     /// Creates a new CA for a province domain, valid for `years`.
-    pub fn generate(domain: &str, now: i64, years: i64) -> Result<Self> {
+    pub fn generate(domain: &str, now: UnixMillis, years: u64) -> Result<Self> {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::default();
         params
@@ -62,8 +68,8 @@ impl CertificateAuthority {
             KeyUsagePurpose::CrlSign,
             KeyUsagePurpose::DigitalSignature,
         ];
-        params.not_before = time_from_unix(now - BACKDATE_SECS)?;
-        params.not_after = time_from_unix(now + years * 365 * 86_400)?;
+        params.not_before = time_of(now.saturating_sub(BACKDATE))?;
+        params.not_after = time_of(now.saturating_add(Duration::from_secs(years * 365 * 86_400)))?;
         params.serial_number = Some(random_serial().0);
         let cert = params.self_signed(&key)?;
         let cert_pem = cert.pem();
@@ -99,8 +105,8 @@ impl CertificateAuthority {
     pub fn issue_server_certificate(
         &self,
         names: &[String],
-        now: i64,
-        days: i64,
+        now: UnixMillis,
+        days: u64,
     ) -> Result<ServerCertificate> {
         let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
         let mut params = CertificateParams::default();
@@ -123,8 +129,8 @@ impl CertificateAuthority {
         params.is_ca = IsCa::ExplicitNoCa;
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        params.not_before = time_from_unix(now - BACKDATE_SECS)?;
-        params.not_after = time_from_unix(now + days * 86_400)?;
+        params.not_before = time_of(now.saturating_sub(BACKDATE))?;
+        params.not_after = time_of(now.saturating_add(Duration::from_secs(days * 86_400)))?;
         params.serial_number = Some(random_serial().0);
         params.use_authority_key_identifier_extension = true;
         let cert = params.signed_by(&key, &self.issuer)?;
@@ -140,8 +146,8 @@ impl CertificateAuthority {
         &self,
         csr_der: &[u8],
         identity: &AgentIdentity,
-        now: i64,
-        validity_secs: i64,
+        now: UnixMillis,
+        validity: Duration,
     ) -> Result<IssuedCertificate> {
         let csr =
             CertificateSigningRequestParams::from_der(&CertificateSigningRequestDer::from(csr_der))
@@ -161,17 +167,22 @@ impl CertificateAuthority {
         params.is_ca = IsCa::ExplicitNoCa;
         params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
-        let not_after = now + validity_secs;
-        params.not_before = time_from_unix(now - BACKDATE_SECS)?;
-        params.not_after = time_from_unix(not_after)?;
+        // Whole seconds, as X.509 keeps them, so that what the store records is what the
+        // certificate says.
+        let not_after = UnixMillis::from_secs(now.saturating_add(validity).as_secs());
+        params.not_before = time_of(now.saturating_sub(BACKDATE))?;
+        params.not_after = time_of(not_after)?;
         let (serial, serial_hex) = random_serial();
         params.serial_number = Some(serial);
         params.use_authority_key_identifier_extension = true;
+        use rcgen::PublicKeyData;
+        let public_key = csr.public_key.der_bytes().to_vec();
         let cert = params.signed_by(&csr.public_key, &self.issuer)?;
         Ok(IssuedCertificate {
             cert_pem: cert.pem(),
             serial_hex,
             not_after,
+            public_key,
         })
     }
 }
@@ -183,7 +194,8 @@ mod tests {
 
     #[test]
     fn agent_certificate_names_exactly_the_hubs_identity() {
-        let ca = CertificateAuthority::generate("bentre.gov.vn", 1_800_000_000, 10).unwrap();
+        let now = UnixMillis::from_secs(1_800_000_000);
+        let ca = CertificateAuthority::generate("bentre.gov.vn", now, 10).unwrap();
         let agent = generate_agent_key("ignored-name").unwrap();
         let id = AgentIdentity {
             domain: "bentre.gov.vn".into(),
@@ -191,18 +203,30 @@ mod tests {
             agent_id: "ag-1".into(),
         };
         let issued = ca
-            .sign_agent_csr(&agent.csr_der, &id, 1_800_000_000, 86_400)
+            .sign_agent_csr(&agent.csr_der, &id, now, Duration::from_secs(86_400))
             .unwrap();
         let der = crate::certs_from_pem(&issued.cert_pem).unwrap().remove(0);
         let peer = peer_certificate_from_der(&der).unwrap();
         assert_eq!(peer.identity, id);
         assert_eq!(peer.serial_hex, issued.serial_hex);
-        assert_eq!(peer.not_after, 1_800_000_000 + 86_400);
+        assert_eq!(
+            peer.not_after,
+            UnixMillis::from_secs(1_800_000_000 + 86_400)
+        );
+        assert_eq!(peer.not_before, UnixMillis::from_secs(1_800_000_000 - 300));
+        assert_eq!(peer.public_key, issued.public_key);
+        // Another key for the same identity is told apart.
+        let other = generate_agent_key("x").unwrap();
+        let rekeyed = ca
+            .sign_agent_csr(&other.csr_der, &id, now, Duration::from_secs(60))
+            .unwrap();
+        assert_ne!(rekeyed.public_key, issued.public_key);
     }
 
     #[test]
     fn tampered_csr_is_refused() {
-        let ca = CertificateAuthority::generate("bentre.gov.vn", 1_800_000_000, 10).unwrap();
+        let now = UnixMillis::from_secs(1_800_000_000);
+        let ca = CertificateAuthority::generate("bentre.gov.vn", now, 10).unwrap();
         let mut agent = generate_agent_key("x").unwrap();
         let last = agent.csr_der.len() - 1;
         agent.csr_der[last] ^= 0xff;
@@ -212,17 +236,18 @@ mod tests {
             agent_id: "ag-1".into(),
         };
         assert!(matches!(
-            ca.sign_agent_csr(&agent.csr_der, &id, 1_800_000_000, 60),
+            ca.sign_agent_csr(&agent.csr_der, &id, now, Duration::from_secs(60)),
             Err(PkiError::InvalidCsr(_))
         ));
     }
 
     #[test]
     fn ca_round_trips_through_pem() {
-        let ca = CertificateAuthority::generate("bentre.gov.vn", 1_800_000_000, 10).unwrap();
+        let now = UnixMillis::from_secs(1_800_000_000);
+        let ca = CertificateAuthority::generate("bentre.gov.vn", now, 10).unwrap();
         let again = CertificateAuthority::from_pem(ca.cert_pem(), ca.key_pem()).unwrap();
         let server = again
-            .issue_server_certificate(&["localhost".into(), "127.0.0.1".into()], 1_800_000_000, 30)
+            .issue_server_certificate(&["localhost".into(), "127.0.0.1".into()], now, 30)
             .unwrap();
         assert!(server.cert_pem.contains("BEGIN CERTIFICATE"));
     }

@@ -1,5 +1,7 @@
 //! The identity a certificate carries, and reading it back from a verified peer certificate.
 
+use portal_core::UnixMillis;
+
 use crate::{PkiError, Result};
 
 /// Who an agent is: its tenant and its own id, within one province's domain.
@@ -56,8 +58,10 @@ pub struct PeerCertificate {
     pub identity: AgentIdentity,
     /// Serial number, lower-case hex without leading zero bytes stripped.
     pub serial_hex: String,
-    /// Expiry as unix seconds.
-    pub not_after: i64,
+    pub not_before: UnixMillis,
+    pub not_after: UnixMillis,
+    /// The certified public key (the bits of the subject public key).
+    pub public_key: Vec<u8>,
 }
 
 /// Reads the portal identity from a DER certificate that TLS has already verified against the
@@ -82,7 +86,9 @@ pub fn peer_certificate_from_der(der: &[u8]) -> Result<PeerCertificate> {
     Ok(PeerCertificate {
         identity: AgentIdentity::parse_uri(uri)?,
         serial_hex: hex::encode(cert.raw_serial()),
-        not_after: cert.validity().not_after.timestamp(),
+        not_before: UnixMillis::from_secs(cert.validity().not_before.timestamp()),
+        not_after: UnixMillis::from_secs(cert.validity().not_after.timestamp()),
+        public_key: cert.public_key().subject_public_key.data.to_vec(),
     })
 }
 

@@ -14,17 +14,40 @@ pub mod bench {
     }
 }
 
-/// Converts unix milliseconds into a protobuf timestamp.
-pub fn timestamp_from_millis(ms: i64) -> prost_types::Timestamp {
+use portal_core::UnixMillis;
+
+/// An instant as a protobuf timestamp.
+pub fn timestamp_from(t: UnixMillis) -> prost_types::Timestamp {
+    let ms = t.as_millis();
     prost_types::Timestamp {
         seconds: ms.div_euclid(1000),
         nanos: (ms.rem_euclid(1000) * 1_000_000) as i32,
     }
 }
 
-/// Converts a protobuf timestamp into unix milliseconds (saturating).
-pub fn timestamp_to_millis(ts: &prost_types::Timestamp) -> i64 {
-    ts.seconds
-        .saturating_mul(1000)
-        .saturating_add(i64::from(ts.nanos) / 1_000_000)
+/// A protobuf timestamp as an instant (saturating; sub-millisecond parts dropped).
+pub fn timestamp_to(ts: &prost_types::Timestamp) -> UnixMillis {
+    UnixMillis::from_millis(
+        ts.seconds
+            .saturating_mul(1000)
+            .saturating_add(i64::from(ts.nanos.clamp(0, 999_999_999)) / 1_000_000),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_and_saturate() {
+        for ms in [0, 1, 999, 1_717_203_600_123, -1, -1_001] {
+            let t = UnixMillis::from_millis(ms);
+            assert_eq!(timestamp_to(&timestamp_from(t)), t);
+        }
+        let huge = prost_types::Timestamp {
+            seconds: i64::MAX,
+            nanos: -5,
+        };
+        assert_eq!(timestamp_to(&huge).as_millis(), i64::MAX);
+    }
 }

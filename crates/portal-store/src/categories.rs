@@ -1,9 +1,11 @@
 //! The category registry as stored: every loaded version is kept; the newest is in force.
 
+use portal_core::UnixMillis;
 use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
 
 use crate::entity::category_registry;
-use crate::{Result, Store, audit, feed_event};
+use crate::events::{Actor, AuditAction, FeedKind, audit, feed_event};
+use crate::{Result, Store};
 
 impl Store {
     /// The registry in force: (declared version, TOML source), or `None` before the first load.
@@ -32,8 +34,8 @@ impl Store {
         &self,
         version: i32,
         source: &str,
-        actor: &str,
-        now: i64,
+        actor: &Actor,
+        now: UnixMillis,
     ) -> Result<bool> {
         if let Some((v, s)) = self.category_registry().await?
             && v == version
@@ -46,19 +48,19 @@ impl Store {
         category_registry::Entity::insert(category_registry::ActiveModel {
             version: Set(version),
             source: Set(source.to_string()),
-            loaded_at: Set(now),
-            actor: Set(actor.to_string()),
+            loaded_at: Set(now.as_millis()),
+            actor: Set(actor.as_text()),
             ..Default::default()
         })
         .exec_without_returning(&txn)
         .await?;
         // Running hubs notice the change through the feed and reload.
-        feed_event(&txn, 0, "categories_updated", version, now).await?;
+        feed_event(&txn, 0, FeedKind::CategoriesUpdated, version, now).await?;
         audit(
             &txn,
             now,
             actor,
-            "categories.load",
+            AuditAction::CategoriesLoad,
             None,
             "registry",
             serde_json::json!({ "version": version }),

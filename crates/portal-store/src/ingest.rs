@@ -18,18 +18,21 @@
 
 use std::collections::HashMap;
 
-use portal_core::{FieldError, NormalizedItem, ProvinceReview};
+use portal_core::{FieldError, NormalizedItem, ProvinceReview, UnixMillis};
 use tokio::sync::{mpsc, oneshot};
 
-pub(crate) mod pg;
+mod columns;
+mod postgres;
 mod publish;
 pub(crate) mod sqlite;
 mod tx;
 mod withdraw;
 
-use crate::{AgentAuth, Result, Store, StoreError};
+use crate::identity::{AgentFacts, TenantFacts, authorise};
+use crate::{AgentAuth, AgentClaims, Refusal, Result, Store, StoreError};
+pub(crate) use postgres::spawn_pg_writer;
 use publish::{PublishCall, apply_publish_run};
-use tx::{IngestTx, SeaTx};
+use tx::IngestTx;
 use withdraw::apply_withdraw;
 
 /// One entry of a publish batch, already validated by the domain (or rejected by it).
@@ -84,35 +87,35 @@ impl EntryOutcome {
     }
 }
 
-/// One call waiting for the writer.
-/// Who a publish call is for: already authorised, or only claimed by a verified certificate
-/// (then the writer authorises it in the same transaction, saving a round trip per call).
+/// Who a call is for: already authorised, or only claimed by a verified certificate (then the
+/// writer authorises it in the same transaction, saving a round trip per call).
 pub(crate) enum Caller {
     Authorised(AgentAuth),
     Claimed(AgentClaims),
 }
 
-/// What a verified client certificate says; checked against the store before anything is
-/// written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgentClaims {
-    pub agent_id: String,
-    pub tenant_slug: String,
-    pub serial_hex: String,
+impl Caller {
+    fn agent_id(&self) -> &str {
+        match self {
+            Caller::Authorised(a) => &a.agent_id,
+            Caller::Claimed(c) => &c.agent_id,
+        }
+    }
 }
 
+/// One call waiting for the writer.
 pub(crate) enum Job {
     Publish {
         caller: Caller,
         entries: Vec<IngestEntry>,
         review: ProvinceReview,
-        now: i64,
+        now: UnixMillis,
         reply: oneshot::Sender<Result<Vec<EntryOutcome>>>,
     },
     Withdraw {
-        auth: AgentAuth,
+        caller: Caller,
         entries: Vec<(i64, String)>,
-        now: i64,
+        now: UnixMillis,
         reply: oneshot::Sender<Result<Vec<EntryOutcome>>>,
     },
 }
@@ -130,13 +133,10 @@ impl Job {
         match self {
             Job::Publish {
                 caller, entries, ..
-            } => {
-                let agent = match caller {
-                    Caller::Authorised(a) => a.agent_id.as_str(),
-                    Caller::Claimed(c) => c.agent_id.as_str(),
-                };
-                Some((agent, entries.iter().map(|e| e.item_id.as_str())))
-            }
+            } => Some((
+                caller.agent_id(),
+                entries.iter().map(|e| e.item_id.as_str()),
+            )),
             Job::Withdraw { .. } => None,
         }
     }
@@ -155,11 +155,12 @@ impl Job {
 }
 
 /// Authorises claimed callers with three lookups for the whole group: their agents, those
-/// agents' tenants, and the certificates they present. One verdict per claim, in order.
+/// agents' tenants, and the certificates they present; then the one rule
+/// ([`crate::identity::authorise`]) for each. One verdict per claim, in order.
 async fn authorise_claims<T: IngestTx>(
     tx: &mut T,
     claims: &[&AgentClaims],
-) -> Result<Vec<Result<AgentAuth>>> {
+) -> Result<Vec<std::result::Result<AgentAuth, Refusal>>> {
     if claims.is_empty() {
         return Ok(Vec::new());
     }
@@ -178,30 +179,26 @@ async fn authorise_claims<T: IngestTx>(
         .map(|t| (t.id, t))
         .collect();
     let serials: Vec<&str> = claims.iter().map(|c| c.serial_hex.as_str()).collect();
-    let certs: HashMap<String, String> =
+    let owners: HashMap<String, String> =
         tx.certificate_owners(&serials).await?.into_iter().collect();
     Ok(claims
         .iter()
         .map(|c| {
-            let refused = |m: String| Err(StoreError::Refused(m));
-            let Some(a) = agents.get(&c.agent_id) else {
-                return refused(format!("agent {} is not enrolled", c.agent_id));
-            };
-            if a.revoked {
-                return refused(format!("agent {} has been revoked", c.agent_id));
-            }
-            if certs.get(&c.serial_hex) != Some(&a.id) {
-                return refused("certificate was not issued to this agent".into());
-            }
-            match tenants.get(&a.tenant_id) {
-                Some(t) if t.slug == c.tenant_slug => Ok(AgentAuth {
-                    agent_id: a.id.clone(),
-                    tenant_id: t.id,
-                    tenant_slug: t.slug.clone(),
-                    tenant_kind: t.kind.clone(),
+            let agent = agents.get(&c.agent_id);
+            let tenant = agent.and_then(|a| tenants.get(&a.tenant_id));
+            authorise(
+                c,
+                agent.map(|a| AgentFacts {
+                    tenant_id: a.tenant_id,
+                    revoked: a.revoked,
                 }),
-                _ => refused("certificate names another tenant than the agent's".into()),
-            }
+                owners.get(&c.serial_hex).map(String::as_str),
+                tenant.map(|t| TenantFacts {
+                    id: t.id,
+                    slug: &t.slug,
+                    kind: t.kind,
+                }),
+            )
         })
         .collect())
 }
@@ -292,88 +289,6 @@ pub(crate) fn take_more(
     }
 }
 
-/// Starts the PostgreSQL writer: an OS thread with its own single-threaded runtime and its own
-/// connection (`opts`), running [`writer`] with `store`'s lock and pool for everything else.
-/// Like the SQLite writer, it keeps the group's round trips off the runtime that answers
-/// requests, and its connection is never shared: no ping before a group, and its prepared
-/// statements stay cached. Returns once the connection is open (or could not be opened).
-pub(crate) async fn spawn_pg_writer(
-    opts: sea_orm::ConnectOptions,
-    store: Store,
-    jobs: mpsc::Receiver<Job>,
-) -> Result<()> {
-    let (ready, opened) = oneshot::channel::<Result<()>>();
-    std::thread::Builder::new()
-        .name("portal-writer".into())
-        .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    let _ = ready.send(Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
-                        "writer runtime: {e}"
-                    )))));
-                    return;
-                }
-            };
-            rt.block_on(async move {
-                match sea_orm::Database::connect(opts).await {
-                    Ok(own) => {
-                        let _ = ready.send(Ok(()));
-                        writer(store.with_connection(own), jobs).await;
-                    }
-                    Err(e) => {
-                        let _ = ready.send(Err(e.into()));
-                    }
-                }
-            });
-        })
-        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("thread: {e}"))))?;
-    opened.await.map_err(|_| {
-        StoreError::Db(sea_orm::DbErr::Custom(
-            "the writer thread ended at start".into(),
-        ))
-    })?
-}
-
-/// The group-commit writer on a sea-orm connection (PostgreSQL, in-memory SQLite): one
-/// transaction per group. A SQLite file has its own writer thread instead, see `sqlite`.
-pub(crate) async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
-    let mut known = tx::Known::default();
-    let mut young = pg::YoungTable::default();
-    while let Some(first) = rx.recv().await {
-        let mut jobs = take_group(first, &mut rx);
-        let outcome = async {
-            let _w = store.write_guard().await;
-            let txn = store.begin_write().await?;
-            let mut all = apply_jobs(&mut SeaTx::new(&txn, &mut known), &jobs).await?;
-            // Calls that arrived while the group was applied join it before the commit,
-            // instead of waiting for the next group (see `absorb`).
-            let mut size = GroupSize::of(&jobs);
-            while let Some(start) = absorb(&mut jobs, &mut size, &mut rx) {
-                let more = apply_jobs(&mut SeaTx::new(&txn, &mut known), &jobs[start..]).await?;
-                all.extend(more);
-            }
-            txn.commit().await?;
-            Ok(all)
-        }
-        .await;
-        let new_items = match &outcome {
-            Ok(all) if store.backend() == sea_orm::DbBackend::Postgres => all
-                .iter()
-                .flatten()
-                .flatten()
-                .filter(|e| e.outcome == Outcome::Accepted && e.version == 1)
-                .count(),
-            _ => 0,
-        };
-        reply_all(jobs, outcome);
-        young.inserted(store.connection(), new_items).await;
-    }
-}
-
 /// What a group's callers are told: each its own results, or the error that rolled back the
 /// whole group (nothing of it was committed; every caller retries).
 type GroupOutcome = Result<Vec<Result<Vec<EntryOutcome>>>>;
@@ -414,10 +329,23 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
     let mut i = 0;
     while i < jobs.len() {
         if let Job::Withdraw {
-            auth, entries, now, ..
+            caller,
+            entries,
+            now,
+            ..
         } = &jobs[i]
         {
-            all.push(Ok(apply_withdraw(tx, auth, entries, *now).await?));
+            let auth = match caller {
+                Caller::Authorised(a) => Ok(a.clone()),
+                Caller::Claimed(c) => authorise_claims(tx, &[c])
+                    .await?
+                    .pop()
+                    .unwrap_or(Err(Refusal::NotEnrolled(c.agent_id.clone()))),
+            };
+            all.push(match auth {
+                Ok(auth) => Ok(apply_withdraw(tx, &auth, entries, *now).await?),
+                Err(r) => Err(StoreError::Refused(r)),
+            });
             i += 1;
             continue;
         }
@@ -444,9 +372,14 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
                     caller: Caller::Authorised(a),
                     ..
                 } => Ok(a.clone()),
-                _ => verdicts.next().unwrap_or_else(|| {
-                    Err(StoreError::Refused("caller was not authorised".into()))
-                }),
+                Job::Publish {
+                    caller: Caller::Claimed(c),
+                    ..
+                } => verdicts
+                    .next()
+                    .unwrap_or(Err(Refusal::NotEnrolled(c.agent_id.clone())))
+                    .map_err(StoreError::Refused),
+                Job::Withdraw { .. } => Err(internal("a withdrawal inside a publish run")),
             })
             .collect();
         let run: Vec<PublishCall> = jobs[start..i]
@@ -473,9 +406,9 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
         let mut applied = apply_publish_run(tx, &run).await?.into_iter();
         for a in auths {
             all.push(match a {
-                Ok(_) => applied.next().ok_or_else(|| {
-                    StoreError::Db(sea_orm::DbErr::Custom("publish results missing".into()))
-                }),
+                Ok(_) => applied
+                    .next()
+                    .ok_or_else(|| internal("publish results missing")),
                 Err(e) => Err(e),
             });
         }
@@ -483,14 +416,19 @@ async fn apply_jobs<T: IngestTx>(tx: &mut T, jobs: &[Job]) -> GroupOutcome {
     Ok(all)
 }
 
+fn internal(what: &str) -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(what.to_string()))
+}
+
 impl Store {
-    /// Publishes a batch for an agent. See the module docs for the guarantee.
+    /// Publishes a batch for an agent already authorised. See the module docs for the
+    /// guarantee.
     pub async fn publish(
         &self,
         auth: &AgentAuth,
         entries: Vec<IngestEntry>,
         review: ProvinceReview,
-        now: i64,
+        now: UnixMillis,
     ) -> Result<Vec<EntryOutcome>> {
         let (reply, rx) = oneshot::channel();
         self.submit(
@@ -507,15 +445,15 @@ impl Store {
     }
 
     /// Publishes a batch for the agent a verified certificate names. The agent is authorised
-    /// (exists, not revoked, this certificate issued to it, its tenant) inside the group
-    /// transaction, so a revocation committed before it is honoured; a refused caller gets
-    /// `StoreError::Refused` and nothing of its batch is written.
+    /// (by [`crate::identity::authorise`]) inside the group transaction, so a revocation
+    /// committed before it is honoured; a refused caller gets `StoreError::Refused` and
+    /// nothing of its batch is written.
     pub async fn publish_claimed(
         &self,
         claims: AgentClaims,
         entries: Vec<IngestEntry>,
         review: ProvinceReview,
-        now: i64,
+        now: UnixMillis,
     ) -> Result<Vec<EntryOutcome>> {
         let (reply, rx) = oneshot::channel();
         self.submit(
@@ -531,17 +469,40 @@ impl Store {
         .await
     }
 
-    /// Withdraws items for an agent: they leave public pages but stay in the archive.
+    /// Withdraws items for an agent already authorised: they leave public pages but stay in
+    /// the archive.
     pub async fn withdraw(
         &self,
         auth: &AgentAuth,
         entries: Vec<(i64, String)>,
-        now: i64,
+        now: UnixMillis,
+    ) -> Result<Vec<EntryOutcome>> {
+        let (reply, rx) = oneshot::channel();
+        let caller = Caller::Authorised(auth.clone());
+        self.submit(
+            Job::Withdraw {
+                caller,
+                entries,
+                now,
+                reply,
+            },
+            rx,
+        )
+        .await
+    }
+
+    /// Withdraws items for the agent a verified certificate names, authorised inside the
+    /// transaction like [`Store::publish_claimed`].
+    pub async fn withdraw_claimed(
+        &self,
+        claims: AgentClaims,
+        entries: Vec<(i64, String)>,
+        now: UnixMillis,
     ) -> Result<Vec<EntryOutcome>> {
         let (reply, rx) = oneshot::channel();
         self.submit(
             Job::Withdraw {
-                auth: auth.clone(),
+                caller: Caller::Claimed(claims),
                 entries,
                 now,
                 reply,
@@ -556,9 +517,11 @@ impl Store {
         job: Job,
         rx: oneshot::Receiver<Result<Vec<EntryOutcome>>>,
     ) -> Result<Vec<EntryOutcome>> {
-        let closed = || StoreError::Refused("the store is shutting down".into());
-        self.writer.send(job).await.map_err(|_| closed())?;
-        rx.await.map_err(|_| closed())?
+        self.writer
+            .send(job)
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
     }
 }
 
@@ -595,7 +558,7 @@ mod tests {
                 })
                 .collect(),
             review: ProvinceReview::Approved,
-            now: 0,
+            now: UnixMillis::EPOCH,
             reply,
         }
     }

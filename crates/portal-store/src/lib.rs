@@ -1,44 +1,79 @@
-//! Storage of the hub: sea-orm entities, migrations and the queries the hub needs.
+//! Storage of the hub: the schema and every query the hub needs, behind types of its own.
 //!
-//! SQLite (WAL, `synchronous=FULL`) by default, PostgreSQL at scale; the same migrations and
-//! queries run on both. Every write that an agent or operator is told about is committed before
-//! this crate returns.
+//! SQLite (WAL; durable commits, see `ingest::sqlite`) by default, PostgreSQL at scale; the same
+//! migrations and queries run on both. Every write that an agent or operator is told about is
+//! committed before this crate returns. Callers see domain types ([`Tenant`], [`Agent`],
+//! [`ItemView`], [`FeedEntry`]...), never the sea-orm entities, which stay private, so the
+//! schema can change without changing the hub.
 
 mod categories;
-pub mod entity;
+mod entity;
+mod events;
 mod identity;
 mod ingest;
 mod media;
-pub mod migration;
+mod migration;
 mod read;
-pub mod scratch;
+mod redact;
 mod tenants;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
 
-pub use identity::{AgentAuth, EnrolledAgent, Heartbeat, IssuedSerial};
-pub use ingest::{AgentClaims, EntryOutcome, IngestEntry, Outcome};
+pub use events::{Actor, AuditAction, FeedEntry, FeedKind};
+pub use identity::{Agent, AgentAuth, AgentClaims, Heartbeat, IssuedSerial, Refusal};
+pub use ingest::{EntryOutcome, IngestEntry, Outcome};
 pub use media::MediaRecord;
-pub use read::{ItemPage, ItemView, VersionView};
+pub use read::{ItemPage, ItemView, StoredVersion, VersionView};
+pub use redact::{redact_in, redact_url};
 pub use tenants::Tenant;
 
 /// Errors at the store's border.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database failed or is unreachable; the caller may retry.
     #[error("database error: {0}")]
     Db(#[from] sea_orm::DbErr),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The caller (an agent, a token) is not allowed to do this.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
+    /// The store is shutting down.
+    #[error("the store is shutting down")]
+    Closed,
+    /// A database URL the store cannot use.
+    #[error("{0}")]
+    Config(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Creates the database file readable by its owner only, if it does not exist yet: SQLite
+/// gives its write-ahead log and shared-memory files the mode of the database file, so the
+/// whole database stays private whatever the process's umask.
+fn create_private_file(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create the database {}: {e}",
+            path.display()
+        ))),
+    }
+}
 
 /// A handle on the hub's database. Cheap to clone.
 #[derive(Clone)]
@@ -57,17 +92,43 @@ impl Store {
     ///
     /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_inner(url).await.map_err(|e| match e {
+            // The driver may quote the URL (password and all) in its message.
+            StoreError::Db(db) => {
+                StoreError::Db(sea_orm::DbErr::Custom(redact_in(&db.to_string(), url)))
+            }
+            other => other,
+        })
+    }
+
+    async fn open_inner(url: &str) -> Result<Self> {
+        let sqlite = url.starts_with("sqlite:");
+        let sqlite_file = ingest::sqlite::path_of_url(url);
+        if sqlite && sqlite_file.is_none() {
+            // The ingest writer has a connection of its own, which would see another, empty
+            // in-memory database.
+            return Err(StoreError::Config(
+                "an in-memory SQLite database cannot be used; give a file, e.g. \
+                 sqlite:///var/lib/portal-hub/hub.db?mode=rwc"
+                    .into(),
+            ));
+        }
+        if let Some(path) = sqlite_file {
+            create_private_file(std::path::Path::new(path))?;
+        }
         let mut opts = ConnectOptions::new(url.to_string());
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(30));
-        let sqlite = url.starts_with("sqlite:");
         if sqlite {
             opts.max_connections(4).min_connections(1);
             opts.map_sqlx_sqlite_opts(|o| {
                 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                 o.journal_mode(SqliteJournalMode::Wal)
-                    // FULL: a commit the agent was told about survives power loss too.
+                    // The pool's own writes (tenants, tokens, heartbeats, media records) are
+                    // few: FULL makes each durable at its commit. The ingest writer has its
+                    // own connection with NORMAL and flushes before it answers (see
+                    // `ingest::sqlite`).
                     .synchronous(SqliteSynchronous::Full)
                     .busy_timeout(Duration::from_secs(30))
                     .foreign_keys(true)
@@ -89,7 +150,7 @@ impl Store {
             // Statements are prepared once per connection; a generic plan chosen while a
             // table was small (a new hub) would keep scanning it whole as it grows. Plan each
             // execution with the current size instead. (The writer's few statements keep
-            // PostgreSQL's default: see `ingest::pg::YoungTable`.)
+            // PostgreSQL's default: see `ingest::postgres::YoungTable`.)
             opts.map_sqlx_postgres_opts(|o| o.options([("plan_cache_mode", "force_custom_plan")]));
         }
         let db = sea_orm::Database::connect(opts).await?;
@@ -112,15 +173,14 @@ impl Store {
         };
         // The writer ends when every handle (and so every sender) is dropped. A SQLite file
         // gets its own writer thread and connection, PostgreSQL its own thread and
-        // connection too (see `ingest::spawn_pg_writer`); an in-memory SQLite database, which
-        // a second connection would not see, a task on the pool.
-        match ingest::sqlite::path_of_url(url).filter(|_| sqlite) {
+        // connection too (see `ingest::postgres`).
+        match sqlite_file {
             Some(path) => ingest::sqlite::spawn_writer(
                 std::path::Path::new(path),
                 store.write_lock.clone(),
                 jobs,
             )?,
-            None if !sqlite => {
+            None => {
                 let mut own = base;
                 // One connection, checked only after a quiet spell: a ping before every
                 // group would be one more round trip on the critical path.
@@ -128,9 +188,6 @@ impl Store {
                     .min_connections(1)
                     .test_before_acquire_if_idle_for(Duration::from_secs(10));
                 ingest::spawn_pg_writer(own, store.without_writer(), jobs).await?;
-            }
-            None => {
-                tokio::spawn(ingest::writer(store.without_writer(), jobs));
             }
         }
         Ok(store)
@@ -152,14 +209,6 @@ impl Store {
     fn with_connection(mut self, db: DatabaseConnection) -> Self {
         self.db = db;
         self
-    }
-
-    pub fn connection(&self) -> &DatabaseConnection {
-        &self.db
-    }
-
-    pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
     }
 
     async fn write_guard(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
@@ -189,52 +238,4 @@ impl Store {
         self.db.close().await?;
         Ok(())
     }
-}
-
-/// Appends one change-feed event that is not about an item (inside whatever transaction `c` is).
-pub(crate) async fn feed_event<C: sea_orm::ConnectionTrait>(
-    c: &C,
-    tenant_id: i64,
-    kind: &str,
-    version: i32,
-    at: i64,
-) -> Result<()> {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
-    entity::change_feed::Entity::insert(entity::change_feed::ActiveModel {
-        tenant_id: Set(tenant_id),
-        item_id: Set(None),
-        external_id: Set(None),
-        version: Set(version),
-        kind: Set(kind.to_string()),
-        at: Set(at),
-        ..Default::default()
-    })
-    .exec_without_returning(c)
-    .await?;
-    Ok(())
-}
-
-/// Inserts one audit entry (inside whatever transaction `c` is).
-pub(crate) async fn audit<C: sea_orm::ConnectionTrait>(
-    c: &C,
-    at: i64,
-    actor: &str,
-    action: &str,
-    tenant_id: Option<i64>,
-    subject: &str,
-    detail: serde_json::Value,
-) -> Result<()> {
-    use sea_orm::{ActiveValue::Set, EntityTrait};
-    entity::audit_log::Entity::insert(entity::audit_log::ActiveModel {
-        at: Set(at),
-        actor: Set(actor.to_string()),
-        action: Set(action.to_string()),
-        tenant_id: Set(tenant_id),
-        subject: Set(subject.to_string()),
-        detail: Set(detail.to_string()),
-        ..Default::default()
-    })
-    .exec_without_returning(c)
-    .await?;
-    Ok(())
 }

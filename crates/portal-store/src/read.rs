@@ -1,9 +1,14 @@
-//! Queries for public pages and for operators.
+//! Queries for public pages and for operators. Everything here is bounded by the caller's
+//! limit: no query a reader can trigger loads an unbounded number of rows or bodies.
 
+use std::collections::BTreeMap;
+
+use portal_core::{ProvinceReview, PublicationState, UnixMillis};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::entity::{change_feed, item, item_version, tenant};
-use crate::{Result, Store, Tenant};
+use crate::entity::{audit_log, change_feed, item, item_version, tenant};
+use crate::events::{AuditAction, FeedEntry};
+use crate::{Result, Store, StoreError, Tenant};
 
 /// An item as a public page shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,14 +24,14 @@ pub struct ItemView {
     pub author: String,
     pub source: String,
     pub source_url: Option<String>,
-    pub published_at: i64,
+    pub published_at: UnixMillis,
     pub tags: Vec<String>,
-    /// The rendered body of this version. Filled by single-item lookups; lists, which never
-    /// show bodies, leave it empty.
-    pub body_html: String,
-    pub updated_at: i64,
+    /// The body of this version as stored (normalised Markdown); pages render and sanitise
+    /// it. Filled by single-item lookups; lists, which never show bodies, leave it empty.
+    pub body_markdown: String,
+    pub updated_at: UnixMillis,
     pub translation_id: Option<String>,
-    pub record: Option<std::collections::BTreeMap<String, String>>,
+    pub record: Option<BTreeMap<String, String>>,
 }
 
 /// A list of items for one page.
@@ -35,16 +40,39 @@ pub struct ItemPage {
     pub items: Vec<ItemView>,
 }
 
-/// One entry of an item's history.
-#[derive(Debug, Clone)]
+/// One entry of an item's history, without its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionView {
     pub version: i32,
     pub content_hash: String,
     pub title: String,
-    pub created_at: i64,
+    pub created_at: UnixMillis,
     pub agent_id: String,
     pub agent_seq: i64,
     pub notes: Vec<String>,
+}
+
+/// One stored version with every column, as it was accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredVersion {
+    pub version: i32,
+    pub content_hash: String,
+    pub category: String,
+    pub language: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub author: String,
+    pub source: String,
+    pub source_url: Option<String>,
+    pub published_at: UnixMillis,
+    pub tags: Vec<String>,
+    pub body_markdown: String,
+    pub translation_id: Option<String>,
+    pub record: Option<BTreeMap<String, String>>,
+    pub notes: Vec<String>,
+    pub agent_id: String,
+    pub agent_seq: i64,
+    pub created_at: UnixMillis,
 }
 
 fn view(m: item::Model, t: &Tenant) -> ItemView {
@@ -60,13 +88,18 @@ fn view(m: item::Model, t: &Tenant) -> ItemView {
         author: m.author,
         source: m.source,
         source_url: m.source_url,
-        published_at: m.published_at,
+        published_at: UnixMillis::from_millis(m.published_at),
         tags: serde_json::from_str(&m.tags).unwrap_or_default(),
-        body_html: String::new(),
-        updated_at: m.updated_at,
+        body_markdown: String::new(),
+        updated_at: UnixMillis::from_millis(m.updated_at),
         translation_id: m.translation_id,
         record: m.record.and_then(|r| serde_json::from_str(&r).ok()),
     }
+}
+
+fn notes(json: Option<&str>) -> Vec<String> {
+    json.and_then(|n| serde_json::from_str(n).ok())
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -88,8 +121,8 @@ impl Store {
             .map(|t| (t.id, t))
             .collect();
         let rows = item::Entity::find()
-            .filter(item::Column::State.eq("published"))
-            .filter(item::Column::ProvinceReview.eq("approved"))
+            .filter(item::Column::State.eq(PublicationState::Published.as_str()))
+            .filter(item::Column::ProvinceReview.eq(ProvinceReview::Approved.as_str()))
             .order_by_desc(item::Column::PublishedAt)
             .order_by_desc(item::Column::Id)
             .limit(limit)
@@ -110,7 +143,7 @@ impl Store {
     pub async fn tenant_items(&self, tenant: &Tenant, limit: u64) -> Result<ItemPage> {
         let rows = item::Entity::find()
             .filter(item::Column::TenantId.eq(tenant.id))
-            .filter(item::Column::State.eq("published"))
+            .filter(item::Column::State.eq(PublicationState::Published.as_str()))
             .order_by_desc(item::Column::PublishedAt)
             .order_by_desc(item::Column::Id)
             .limit(limit)
@@ -121,7 +154,8 @@ impl Store {
         })
     }
 
-    /// One published item of a tenant, or `None` if it does not exist or was withdrawn.
+    /// One published item of a tenant with the body of its current version, or `None` if it
+    /// does not exist or was withdrawn.
     pub async fn published_item(
         &self,
         tenant: &Tenant,
@@ -130,7 +164,7 @@ impl Store {
         let Some(m) = item::Entity::find()
             .filter(item::Column::TenantId.eq(tenant.id))
             .filter(item::Column::ExternalId.eq(external_id))
-            .filter(item::Column::State.eq("published"))
+            .filter(item::Column::State.eq(PublicationState::Published.as_str()))
             .one(&self.db)
             .await?
         else {
@@ -145,56 +179,78 @@ impl Store {
             .one(&self.db)
             .await?;
         let mut v = view(m, tenant);
-        // Rendered and sanitised here, from the version's Markdown; the page cache keeps the
-        // result, so this runs once per item and change.
-        v.body_html = portal_core::render::markdown_to_safe_html(&body.unwrap_or_default());
+        v.body_markdown = body.unwrap_or_default();
         Ok(Some(v))
     }
 
-    /// The state of an item whatever it is (`published` / `withdrawn`), for operators and tests.
+    /// The state and current version of an item whatever its state, for operators and tests.
     pub async fn item_state(
         &self,
         tenant: &Tenant,
         external_id: &str,
-    ) -> Result<Option<(String, i32)>> {
-        Ok(self
-            .find_item(tenant, external_id)
+    ) -> Result<Option<(PublicationState, i32)>> {
+        self.find_item(tenant, external_id)
             .await?
-            .map(|m| (m.state, m.version)))
+            .map(|m| {
+                let state = PublicationState::parse(&m.state).ok_or_else(|| {
+                    StoreError::Db(sea_orm::DbErr::Custom(format!(
+                        "unknown item state {:?} in the database",
+                        m.state
+                    )))
+                })?;
+                Ok((state, m.version))
+            })
+            .transpose()
     }
 
-    /// Every stored version of an item, oldest first.
-    pub async fn item_versions(
+    /// Up to `limit` entries of an item's history, newest first, from version `up_to` down;
+    /// metadata only (bodies are what make a version large). A range on the version index,
+    /// so the thousandth page costs what the first does.
+    pub async fn item_history(
         &self,
         tenant: &Tenant,
         external_id: &str,
+        up_to: i32,
+        limit: u64,
     ) -> Result<Vec<VersionView>> {
         let Some(it) = self.find_item(tenant, external_id).await? else {
             return Ok(Vec::new());
         };
-        Ok(item_version::Entity::find()
+        type Row = (i32, String, String, i64, String, i64, Option<String>);
+        let rows: Vec<Row> = item_version::Entity::find()
+            .select_only()
+            .column(item_version::Column::Version)
+            .column(item_version::Column::ContentHash)
+            .column(item_version::Column::Title)
+            .column(item_version::Column::CreatedAt)
+            .column(item_version::Column::AgentId)
+            .column(item_version::Column::AgentSeq)
+            .column(item_version::Column::Notes)
             .filter(item_version::Column::ItemId.eq(it.id))
-            .order_by_asc(item_version::Column::Version)
+            .filter(item_version::Column::Version.lte(up_to))
+            .order_by_desc(item_version::Column::Version)
+            .limit(limit)
+            .into_tuple()
             .all(&self.db)
-            .await?
+            .await?;
+        Ok(rows
             .into_iter()
-            .map(|v| VersionView {
-                version: v.version,
-                content_hash: v.content_hash,
-                title: v.title,
-                created_at: v.created_at,
-                agent_id: v.agent_id,
-                agent_seq: v.agent_seq,
-                notes: v
-                    .notes
-                    .and_then(|n| serde_json::from_str(&n).ok())
-                    .unwrap_or_default(),
-            })
+            .map(
+                |(version, content_hash, title, created_at, agent_id, agent_seq, n)| VersionView {
+                    version,
+                    content_hash,
+                    title,
+                    created_at: UnixMillis::from_millis(created_at),
+                    agent_id,
+                    agent_seq,
+                    notes: notes(n.as_deref()),
+                },
+            )
             .collect())
     }
 
-    /// One stored version's title and Markdown body, for comparisons.
-    pub async fn item_version_text(
+    /// Title and body of one version, for comparing versions.
+    pub async fn version_text(
         &self,
         tenant: &Tenant,
         external_id: &str,
@@ -204,26 +260,65 @@ impl Store {
             return Ok(None);
         };
         Ok(item_version::Entity::find()
+            .select_only()
+            .column(item_version::Column::Title)
+            .column(item_version::Column::BodyMarkdown)
+            .filter(item_version::Column::ItemId.eq(it.id))
+            .filter(item_version::Column::Version.eq(version))
+            .into_tuple()
+            .one(&self.db)
+            .await?)
+    }
+
+    /// One version with every column, as it was accepted.
+    pub async fn stored_version(
+        &self,
+        tenant: &Tenant,
+        external_id: &str,
+        version: i32,
+    ) -> Result<Option<StoredVersion>> {
+        let Some(it) = self.find_item(tenant, external_id).await? else {
+            return Ok(None);
+        };
+        Ok(item_version::Entity::find()
             .filter(item_version::Column::ItemId.eq(it.id))
             .filter(item_version::Column::Version.eq(version))
             .one(&self.db)
             .await?
-            .map(|v| (v.title, v.body_markdown)))
+            .map(|v| StoredVersion {
+                version: v.version,
+                content_hash: v.content_hash,
+                category: v.category,
+                language: v.language,
+                title: v.title,
+                summary: v.summary,
+                author: v.author,
+                source: v.source,
+                source_url: v.source_url,
+                published_at: UnixMillis::from_millis(v.published_at),
+                tags: serde_json::from_str(&v.tags).unwrap_or_default(),
+                body_markdown: v.body_markdown,
+                translation_id: v.translation_id,
+                record: v.record.and_then(|r| serde_json::from_str(&r).ok()),
+                notes: notes(v.notes.as_deref()),
+                agent_id: v.agent_id,
+                agent_seq: v.agent_seq,
+                created_at: UnixMillis::from_millis(v.created_at),
+            }))
     }
 
     /// Change-feed entries after `position`, oldest first: what integrators and replicas follow
     /// (publications, withdrawals, new tenants, registry updates).
-    pub async fn change_feed_since(
-        &self,
-        position: i64,
-        limit: u64,
-    ) -> Result<Vec<change_feed::Model>> {
-        Ok(change_feed::Entity::find()
+    pub async fn change_feed_since(&self, position: i64, limit: u64) -> Result<Vec<FeedEntry>> {
+        change_feed::Entity::find()
             .filter(change_feed::Column::Id.gt(position))
             .order_by_asc(change_feed::Column::Id)
             .limit(limit)
             .all(&self.db)
-            .await?)
+            .await?
+            .into_iter()
+            .map(FeedEntry::try_from)
+            .collect()
     }
 
     /// Position of the newest change-feed entry (0 when empty). Caches compare it to notice
@@ -258,16 +353,15 @@ impl Store {
         Ok(n)
     }
 
-    /// Number of audit entries with this action (e.g. `media.upload`).
-    pub async fn audit_count(&self, action: &str) -> Result<u64> {
-        use crate::entity::audit_log;
+    /// Number of audit entries with this action.
+    pub async fn audit_count(&self, action: AuditAction) -> Result<u64> {
         Ok(audit_log::Entity::find()
-            .filter(audit_log::Column::Action.eq(action))
+            .filter(audit_log::Column::Action.eq(action.as_str()))
             .count(&self.db)
             .await?)
     }
 
-    /// Number of tenants (for the front page's list of component portals).
+    /// Number of tenants.
     pub async fn tenant_count(&self) -> Result<u64> {
         Ok(tenant::Entity::find().count(&self.db).await?)
     }

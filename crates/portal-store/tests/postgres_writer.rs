@@ -14,8 +14,7 @@ async fn postgres_writer_analyzes_a_young_items_table() {
     let (store, _db) = postgres().await;
     let auth = enrolled(&store, "sdl").await;
     let reltuples = || async {
-        store
-            .connection()
+        portal_store::testing::connection(&store)
             .query_one_raw(sea_orm::Statement::from_string(
                 sea_orm::DbBackend::Postgres,
                 "SELECT reltuples::bigint AS n FROM pg_class WHERE oid = 'items'::regclass",

@@ -201,6 +201,18 @@ impl AgentProcess {
         Ok(String::from_utf8_lossy(&out.stdout).to_string())
     }
 
+    /// What this agent's certificate claims (agent, tenant, serial), as the hub reads it.
+    pub fn claims(&self) -> anyhow::Result<portal_store::AgentClaims> {
+        let pem = std::fs::read_to_string(self.data_dir().join("agent.pem"))?;
+        let der = portal_pki::certs_from_pem(&pem)?.remove(0);
+        let peer = portal_pki::peer_certificate_from_der(&der)?;
+        Ok(portal_store::AgentClaims {
+            agent_id: peer.identity.agent_id,
+            tenant_slug: peer.identity.tenant,
+            serial_hex: peer.serial_hex,
+        })
+    }
+
     /// Entries waiting in the agent's outbox (read through the agent's own outbox code).
     pub async fn outbox_depth(&self) -> anyhow::Result<u64> {
         let ob = portal_agent::outbox::Outbox::open(&self.data_dir()).await?;

@@ -17,7 +17,7 @@ pub struct TestHub {
     pub config: HubConfig,
     running: Option<RunningHub>,
     /// The PostgreSQL database, dropped after the hub (fields drop in this order).
-    _database: Option<portal_store::scratch::ScratchDatabase>,
+    _database: Option<portal_store::testing::ScratchDatabase>,
 }
 
 impl TestHub {
@@ -36,7 +36,7 @@ impl TestHub {
         extra.push_str(config);
         extra.push('\n');
         let database = if db == Db::Postgres {
-            let db = portal_store::scratch::ScratchDatabase::create("portal_e2e").await?;
+            let db = portal_store::testing::ScratchDatabase::create("portal_e2e").await?;
             extra.push_str(&format!("database_url = {:?}\n", db.url()));
             Some(db)
         } else {
@@ -136,5 +136,92 @@ impl TestHub {
     /// How many entries the hub answered with `outcome` since it started.
     pub fn count(&self, outcome: portal_store::Outcome) -> u64 {
         self.running().state.counters.get(outcome)
+    }
+}
+
+/// A real `portal-hub serve` process on a [`TestHub`]'s data dir and ports (stop the in-process
+/// hub first), killed when dropped.
+pub struct HubProcess {
+    child: std::process::Child,
+    pub log: PathBuf,
+}
+
+impl TestHub {
+    /// Runs `portal-hub serve` on this hub's data dir and ports, with extra `PORTAL_HUB_*`
+    /// settings and, if given, a limit on the process's open files (soft and hard). Returns
+    /// once both ports accept connections.
+    pub async fn spawn_process(
+        &self,
+        settings: &[(&str, &str)],
+        open_files: Option<u64>,
+    ) -> anyhow::Result<HubProcess> {
+        use std::os::unix::process::CommandExt;
+        anyhow::ensure!(self.running.is_none(), "stop the in-process hub first");
+        let log = self.dir.path().join("hub-process.log");
+        let out = std::fs::File::create(&log)?;
+        let mut cmd = std::process::Command::new(crate::bin("portal-hub"));
+        cmd.arg("--data-dir")
+            .arg(self.dir.path().join("hub"))
+            .arg("serve")
+            .env(
+                "PORTAL_HUB_GRPC_LISTEN",
+                self.config.grpc_listen.to_string(),
+            )
+            .env(
+                "PORTAL_HUB_HTTP_LISTEN",
+                self.config.http_listen.to_string(),
+            )
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(out);
+        for (k, v) in settings {
+            cmd.env(format!("PORTAL_HUB_{}", k.to_ascii_uppercase()), v);
+        }
+        if let Some(n) = open_files {
+            // SAFETY: setrlimit is async-signal-safe; it runs in the child before exec.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let lim = libc::rlimit {
+                        rlim_cur: n,
+                        rlim_max: n,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
+        let child = cmd.spawn()?;
+        let process = HubProcess { child, log };
+        for addr in [self.config.grpc_listen, self.config.http_listen] {
+            crate::wait_for(
+                "the hub process",
+                std::time::Duration::from_secs(30),
+                || async move { Ok(tokio::net::TcpStream::connect(addr).await.ok().map(|_| ())) },
+            )
+            .await?;
+        }
+        Ok(process)
+    }
+}
+
+impl HubProcess {
+    /// SIGKILL, as a power cut or the OOM killer would.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// What the process logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        self.kill9();
     }
 }

@@ -6,7 +6,7 @@ mod agent;
 mod hub;
 
 pub use agent::{AgentProcess, agent_client, bin};
-pub use hub::{Db, TestHub};
+pub use hub::{Db, HubProcess, TestHub};
 
 use std::time::{Duration, Instant};
 

@@ -1,49 +1,73 @@
-//! Who is calling: the tenant and agent come from the verified client certificate only, and the
-//! store is asked on every call whether that certificate's agent is still allowed (revocation
-//! takes effect on the next call, also on connections that are already open).
+//! Who is calling, decided once per call before any handler runs: an interceptor reads the
+//! client certificate that the TLS handshake verified against the hub CA, checks that it names
+//! an agent of this province, and puts an [`AgentCaller`] into the request. Handlers take the
+//! caller from there ([`caller`]) and never look at certificates themselves.
+//!
+//! This is authentication only. Whether the agent may still act (not revoked, this certificate
+//! issued to it, its tenant) is asked of the store by each operation, so a revocation applies
+//! to connections opened before it.
 
-use portal_pki::PeerCertificate;
-use portal_store::AgentAuth;
+use tonic::service::Interceptor;
 use tonic::{Request, Status};
 
+use crate::service::AgentCaller;
 use crate::state::HubState;
 
-/// Authenticates an agent call from its TLS peer certificate.
-pub async fn authenticate<T>(state: &HubState, req: &Request<T>) -> Result<AgentAuth, Status> {
-    authenticate_with_cert(state, req).await.map(|(a, _)| a)
+/// The interceptor; `required` for services that only agents may call.
+#[derive(Clone)]
+pub struct Authenticate {
+    state: HubState,
+    required: bool,
 }
 
-/// Like [`authenticate`], also returning the certificate's facts (e.g. its expiry).
-pub async fn authenticate_with_cert<T>(
-    state: &HubState,
-    req: &Request<T>,
-) -> Result<(AgentAuth, PeerCertificate), Status> {
-    let peer = verified_peer(state, req)?;
-    let auth = state
-        .store
-        .authorize_agent(
-            &peer.identity.agent_id,
-            &peer.identity.tenant,
-            &peer.serial_hex,
-        )
-        .await
-        .map_err(|e| match e {
-            portal_store::StoreError::Refused(m) => Status::permission_denied(m),
-            other => crate::grpc::internal(other),
-        })?;
-    Ok((auth, peer))
+impl Authenticate {
+    /// Every call must carry a verified agent certificate.
+    pub fn required(state: HubState) -> Self {
+        Self {
+            state,
+            required: true,
+        }
+    }
+
+    /// Calls without a certificate pass (enrollment); with one, it must be valid.
+    pub fn optional(state: HubState) -> Self {
+        Self {
+            state,
+            required: false,
+        }
+    }
 }
 
-/// What the verified client certificate says, without asking the store yet. Callers must have
-/// the store authorise these claims before acting on them (publish does it inside its write
-/// transaction).
-pub fn verified_peer<T>(state: &HubState, req: &Request<T>) -> Result<PeerCertificate, Status> {
-    let certs = req.peer_certs().ok_or_else(|| {
-        Status::unauthenticated("a client certificate from the hub CA is required; enroll first")
-    })?;
-    let leaf = certs
-        .first()
-        .ok_or_else(|| Status::unauthenticated("a client certificate is required"))?;
+impl Interceptor for Authenticate {
+    fn call(&mut self, mut req: Request<()>) -> Result<Request<()>, Status> {
+        match peer_caller(&self.state, &req)? {
+            Some(caller) => {
+                req.extensions_mut().insert(caller);
+                Ok(req)
+            }
+            None if self.required => Err(Status::unauthenticated(
+                "a client certificate from the hub CA is required; enroll first",
+            )),
+            None => Ok(req),
+        }
+    }
+}
+
+/// The authenticated caller of a request that went through [`Authenticate`].
+pub fn caller<T>(req: &Request<T>) -> Result<AgentCaller, Status> {
+    req.extensions()
+        .get::<AgentCaller>()
+        .cloned()
+        .ok_or_else(|| Status::unauthenticated("a client certificate from the hub CA is required"))
+}
+
+fn peer_caller<T>(state: &HubState, req: &Request<T>) -> Result<Option<AgentCaller>, Status> {
+    let Some(certs) = req.peer_certs() else {
+        return Ok(None);
+    };
+    let Some(leaf) = certs.first() else {
+        return Ok(None);
+    };
     // rustls has verified the chain to the hub CA; here we read what the hub wrote into it.
     let der: &[u8] = leaf.as_ref();
     let peer = match state.peer_certs.get(der) {
@@ -57,8 +81,18 @@ pub fn verified_peer<T>(state: &HubState, req: &Request<T>) -> Result<PeerCertif
     };
     if peer.identity.domain != state.config.domain {
         return Err(Status::permission_denied(
-            "certificate belongs to another province domain",
+            "the certificate belongs to another province's domain",
         ));
     }
-    Ok(peer)
+    Ok(Some(AgentCaller {
+        claims: portal_store::AgentClaims {
+            agent_id: peer.identity.agent_id,
+            tenant_slug: peer.identity.tenant,
+            serial_hex: peer.serial_hex,
+        },
+        not_before: peer.not_before,
+        not_after: peer.not_after,
+        public_key: peer.public_key,
+        remote: req.remote_addr(),
+    }))
 }

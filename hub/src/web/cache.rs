@@ -11,12 +11,12 @@ use bytes::Bytes;
 
 /// A rendered page with its validator.
 #[derive(Debug)]
-pub struct Page {
+pub struct Rendered {
     pub body: Bytes,
     pub etag: String,
 }
 
-impl Page {
+impl Rendered {
     pub fn new(html: String) -> Arc<Self> {
         use sha2::{Digest, Sha256};
         let digest = Sha256::digest(html.as_bytes());
@@ -28,7 +28,7 @@ impl Page {
 }
 
 pub struct PageCache {
-    pages: moka::future::Cache<String, Arc<Page>>,
+    pages: moka::future::Cache<String, Arc<Rendered>>,
     tenant_gens: RwLock<HashMap<String, u64>>,
     front_gen: AtomicU64,
     epoch: AtomicU64,
@@ -72,12 +72,23 @@ impl PageCache {
         )
     }
 
-    pub async fn get(&self, key: &str) -> Option<Arc<Page>> {
+    pub async fn get(&self, key: &str) -> Option<Arc<Rendered>> {
         self.pages.get(key).await
     }
 
-    pub async fn put(&self, key: String, page: Arc<Page>) {
+    pub async fn put(&self, key: String, page: Arc<Rendered>) {
         self.pages.insert(key, page).await;
+    }
+
+    /// The page under `key`, built by `build` if it is not cached. Concurrent requests for the
+    /// same page wait for one build instead of each starting their own (so a slow page costs
+    /// one render thread, however many readers ask for it); a failed build is not cached.
+    pub async fn get_or_build<F, E>(&self, key: String, build: F) -> Result<Arc<Rendered>, Arc<E>>
+    where
+        F: std::future::Future<Output = Result<Arc<Rendered>, E>>,
+        E: Send + Sync + 'static,
+    {
+        self.pages.try_get_with(key, build).await
     }
 
     /// A tenant's content changed: its pages and the front page are stale.
@@ -107,7 +118,7 @@ mod tests {
             c.front_key("/"),
         );
         for k in [&a, &b, &f] {
-            c.put(k.clone(), Page::new("x".into())).await;
+            c.put(k.clone(), Rendered::new("x".into())).await;
         }
         c.invalidate_tenant("a");
         assert!(c.get(&c.tenant_key("a", "/")).await.is_none());

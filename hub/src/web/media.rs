@@ -2,10 +2,12 @@
 //! (the name is the content's hash) and byte ranges, so audio and video can seek.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::Response;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use crate::service;
 use crate::state::HubState;
 
 fn status(code: StatusCode, text: &'static str) -> Response {
@@ -15,7 +17,7 @@ fn status(code: StatusCode, text: &'static str) -> Response {
 }
 
 /// Parses a single `bytes=` range against a length; `Err(())` means unsatisfiable.
-pub fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
+pub(super) fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
     let spec = value.trim().strip_prefix("bytes=")?;
     if spec.contains(',') {
         return None; // multiple ranges: answer with the whole object
@@ -47,20 +49,23 @@ pub fn parse_range(value: &str, len: u64) -> Option<Result<(u64, u64), ()>> {
     Some(Ok(range))
 }
 
-pub async fn serve(state: &HubState, sha: &str, headers: &HeaderMap, head: bool) -> Response {
-    if !portal_core::media::is_sha256_hex(sha) {
-        return status(StatusCode::NOT_FOUND, "not found");
-    }
-    let record = match state.store.media(sha).await {
-        Ok(Some(r)) => r,
-        Ok(None) => return status(StatusCode::NOT_FOUND, "not found"),
+/// `GET` and `HEAD /media/<sha256>`.
+pub(super) async fn serve(
+    State(state): State<HubState>,
+    Path(sha): Path<String>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let head = method == Method::HEAD;
+    let (record, path) = match service::portal::medium(&state, &sha).await {
+        Ok(found) => found,
         Err(e) => {
-            tracing::error!(error = %e, "media lookup failed");
-            return status(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+            let code = super::error::status_of(&e);
+            return status(code, code.canonical_reason().unwrap_or("error"));
         }
     };
     let etag = format!("\"{sha}\"");
-    let len = record.size.max(0) as u64;
+    let len = record.size;
     let base = |b: axum::http::response::Builder| {
         b.header(header::CONTENT_TYPE, record.content_type.as_str())
             .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
@@ -106,7 +111,7 @@ pub async fn serve(state: &HubState, sha: &str, headers: &HeaderMap, head: bool)
             .body(Body::empty())
             .unwrap_or_else(|_| status(StatusCode::INTERNAL_SERVER_ERROR, "error"));
     }
-    let mut file = match tokio::fs::File::open(state.media.path(sha)).await {
+    let mut file = match tokio::fs::File::open(&path).await {
         Ok(f) => f,
         Err(e) => {
             tracing::error!(error = %e, %sha, "media file missing");

@@ -1,389 +1,317 @@
-//! Public web pages, routed by Host: `<domain>` is the provincial portal, `<slug>.<domain>` a
-//! tenant's site, and for local use `/t/<slug>/...` on any host. Pages are rendered from the store
-//! through the page cache.
+//! The public web port: the provincial portal and every tenant's site, routed by axum with one
+//! handler per page; pages come from the service layer, are rendered off the runtime
+//! (`render`) and cached (`cache`).
+//!
+//! Sites are chosen by `Host` (`site`): `<domain>` is the provincial portal, `<slug>.<domain>` a
+//! tenant's site, and for local use `/t/<slug>/...` on any host.
+//!
+//! The server is our own accept loop over hyper (not `axum::serve`) so that it has the limits
+//! a public port needs: connections held at once, a deadline for each request's headers (also
+//! between kept-alive requests), and an idle deadline on every connection.
 
 pub mod cache;
+mod error;
 mod media;
+mod page;
 pub mod pages;
+pub mod render;
+pub mod site;
 
-use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::Response;
-use cache::Page;
-use pages::{LinkMode, SiteContext};
+use axum::routing::get;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use serde::Deserialize;
+use tokio::net::TcpListener;
 
+use crate::health::Status as HealthStatus;
+use crate::net::{ConnectionLimit, Deadlines, Guarded};
+use crate::service::ServiceError;
 use crate::state::HubState;
-
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
-                   media-src 'self' https:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const PAGE_LIMIT: u64 = 50;
+use cache::Rendered;
+use page::Page;
+use pages::SiteContext;
+use site::{LinkMode, Site, SiteHost};
 
 pub fn router(state: HubState) -> Router {
-    Router::new().fallback(dispatch).with_state(state)
+    Router::new()
+        .route("/", get(home))
+        .route("/items/{id}", get(item))
+        .route("/items/{id}/versions", get(history))
+        .route("/items/{id}/diff/{old}/{new}", get(compare))
+        .route("/t/{slug}", get(home))
+        .route("/t/{slug}/", get(home))
+        .route("/t/{slug}/items/{id}", get(item))
+        .route("/t/{slug}/items/{id}/versions", get(history))
+        .route("/t/{slug}/items/{id}/diff/{old}/{new}", get(compare))
+        .route("/static/site.css", get(css))
+        .route("/healthz", get(healthz))
+        .route("/media/{sha}", get(media::serve))
+        .fallback(not_found)
+        .layer(middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
-/// Which site a request is for.
-#[derive(Debug, PartialEq, Eq)]
-enum Site {
-    Province,
-    Tenant(String),
-}
-
-fn host_site(host: &str, domain: &str) -> (Site, LinkMode) {
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.bytes().all(|b| b.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    });
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host == domain || host == format!("www.{domain}") {
-        return (Site::Province, LinkMode::Host);
-    }
-    if let Some(sub) = host.strip_suffix(domain).and_then(|s| s.strip_suffix('.'))
-        && portal_core::validate_slug(sub).is_ok()
-    {
-        return (Site::Tenant(sub.to_string()), LinkMode::Host);
-    }
-    (Site::Province, LinkMode::Path)
-}
-
-/// What a path asks for, once the site is known.
-#[derive(Debug, PartialEq, Eq)]
-enum Route {
-    Home,
-    Item(String),
-    Versions(String),
-    Diff(String, i32, i32),
-    Css,
-    Health,
-    Media(String),
-    NotFound,
-}
-
-fn route(site: Site, mode: LinkMode, path: &str) -> (Site, LinkMode, Route) {
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match (site, segs.as_slice()) {
-        (_, ["static", "site.css"]) => (Site::Province, mode, Route::Css),
-        (_, ["healthz"]) => (Site::Province, mode, Route::Health),
-        (_, ["media", sha]) => (Site::Province, mode, Route::Media(sha.to_string())),
-        (_, ["t", slug] | ["t", slug, ""]) => {
-            (Site::Tenant(slug.to_string()), LinkMode::Path, Route::Home)
-        }
-        (_, ["t", slug, "items", id]) => (
-            Site::Tenant(slug.to_string()),
-            LinkMode::Path,
-            Route::Item(id.to_string()),
-        ),
-        (_, ["t", slug, "items", id, rest @ ..]) => (
-            Site::Tenant(slug.to_string()),
-            LinkMode::Path,
-            history_route(id, rest),
-        ),
-        (site, [""]) => (site, mode, Route::Home),
-        (Site::Tenant(s), ["items", id]) => (Site::Tenant(s), mode, Route::Item(id.to_string())),
-        (Site::Tenant(s), ["items", id, rest @ ..]) => {
-            (Site::Tenant(s), mode, history_route(id, rest))
-        }
-        (site, _) => (site, mode, Route::NotFound),
+/// The site a page is on: the `slug` of a `/t/<slug>/` path, or else the host's.
+fn place(host: SiteHost, slug: Option<String>) -> (Site, LinkMode) {
+    match slug {
+        Some(s) => (Site::Tenant(s), LinkMode::Path),
+        None => (host.site, host.mode),
     }
 }
 
-fn history_route(id: &str, rest: &[&str]) -> Route {
-    match rest {
-        ["versions"] => Route::Versions(id.to_string()),
-        ["diff", a, b] => match (a.parse(), b.parse()) {
-            (Ok(a), Ok(b)) => Route::Diff(id.to_string(), a, b),
-            _ => Route::NotFound,
-        },
-        _ => Route::NotFound,
+fn context(st: &HubState, mode: LinkMode) -> SiteContext {
+    SiteContext {
+        province_name: st.config.province_name.clone(),
+        domain: st.config.domain.clone(),
+        scheme: st.config.public_scheme.clone(),
+        mode,
     }
 }
 
-fn respond(
-    status: StatusCode,
-    content_type: &'static str,
-    page: &Page,
-    headers: &HeaderMap,
-    head: bool,
+fn missing(st: &HubState, mode: LinkMode) -> Response {
+    error::page(
+        &context(st, mode),
+        ServiceError::NotFound("no such page".into()),
+    )
+}
+
+#[derive(Deserialize)]
+struct HomePath {
+    slug: Option<String>,
+}
+
+/// The provincial front page, or a tenant's home page.
+async fn home(
+    State(st): State<HubState>,
+    host: SiteHost,
+    Path(p): Path<HomePath>,
+    headers: HeaderMap,
 ) -> Response {
-    let not_modified = status == StatusCode::OK
-        && headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(',')
-                    .any(|t| t.trim() == page.etag || t.trim() == "*")
-            });
-    let mut b = Response::builder()
-        .status(if not_modified {
-            StatusCode::NOT_MODIFIED
-        } else {
-            status
-        })
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::CACHE_CONTROL, "no-cache")
-        .header(header::CONTENT_SECURITY_POLICY, CSP)
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::REFERRER_POLICY, "strict-origin-when-cross-origin")
-        .header("x-frame-options", "DENY");
-    if let Ok(v) = HeaderValue::from_str(&page.etag) {
-        b = b.header(header::ETAG, v);
-    }
-    let body = if not_modified || head {
-        Body::empty()
-    } else {
-        Body::from(page.body.clone())
+    let (site, mode) = place(host, p.slug);
+    let page = match site {
+        Site::Province => Page::Front,
+        Site::Tenant(slug) => Page::TenantHome { slug },
     };
-    b.body(body)
+    page::serve(&st, &context(&st, mode), page, &headers).await
+}
+
+#[derive(Deserialize)]
+struct ItemPath {
+    slug: Option<String>,
+    id: String,
+}
+
+/// An item's page.
+async fn item(
+    State(st): State<HubState>,
+    host: SiteHost,
+    Path(p): Path<ItemPath>,
+    headers: HeaderMap,
+) -> Response {
+    match place(host, p.slug) {
+        (Site::Tenant(slug), mode) => {
+            let page = Page::Item { slug, id: p.id };
+            page::serve(&st, &context(&st, mode), page, &headers).await
+        }
+        (Site::Province, mode) => missing(&st, mode),
+    }
+}
+
+/// A page of an item's history: `?page=N` (1 = the newest versions).
+async fn history(
+    State(st): State<HubState>,
+    host: SiteHost,
+    Path(p): Path<ItemPath>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let number = match query.as_deref().map(page_number) {
+        None => Some(1),
+        Some(n) => n,
+    };
+    match (place(host, p.slug), number) {
+        ((Site::Tenant(slug), mode), Some(page)) => {
+            let page = Page::History {
+                slug,
+                id: p.id,
+                page,
+            };
+            page::serve(&st, &context(&st, mode), page, &headers).await
+        }
+        ((_, mode), _) => missing(&st, mode),
+    }
+}
+
+/// `page=N` in a query (other parameters are ignored); `None` if it is not a page number.
+fn page_number(query: &str) -> Option<u32> {
+    match query.split('&').find_map(|kv| kv.strip_prefix("page=")) {
+        None => Some(1),
+        Some(n) => n.parse().ok().filter(|n| *n > 0),
+    }
+}
+
+#[derive(Deserialize)]
+struct ComparePath {
+    slug: Option<String>,
+    id: String,
+    old: String,
+    new: String,
+}
+
+/// Two versions of an item compared.
+async fn compare(
+    State(st): State<HubState>,
+    host: SiteHost,
+    Path(p): Path<ComparePath>,
+    headers: HeaderMap,
+) -> Response {
+    let versions = (p.old.parse::<i32>(), p.new.parse::<i32>());
+    match (place(host, p.slug), versions) {
+        ((Site::Tenant(slug), mode), (Ok(old), Ok(new))) if old > 0 && new > 0 => {
+            let page = Page::Compare {
+                slug,
+                id: p.id,
+                old,
+                new,
+            };
+            page::serve(&st, &context(&st, mode), page, &headers).await
+        }
+        ((_, mode), _) => missing(&st, mode),
+    }
+}
+
+async fn css(headers: HeaderMap) -> Response {
+    static CSS: std::sync::LazyLock<std::sync::Arc<Rendered>> =
+        std::sync::LazyLock::new(|| Rendered::new(pages::SITE_CSS.to_string()));
+    page::respond(StatusCode::OK, "text/css; charset=utf-8", &CSS, &headers)
+}
+
+async fn not_found(State(st): State<HubState>, host: SiteHost) -> Response {
+    missing(&st, host.mode)
+}
+
+/// `ok`, or `503` with what is wrong: the database does not answer, writes are failing, or a
+/// file system is nearly full.
+async fn healthz(State(st): State<HubState>) -> Response {
+    let (code, text) = match st.store.change_feed_head().await {
+        Err(e) => {
+            tracing::warn!(error = %e, "health check: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable\ndatabase: does not answer\n".to_string(),
+            )
+        }
+        Ok(_) => match st.health.status(crate::state::now()) {
+            HealthStatus::Ok => (StatusCode::OK, "ok\n".to_string()),
+            HealthStatus::Degraded(reasons) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("degraded\n{}\n", reasons.join("\n")),
+            ),
+        },
+    };
+    Response::builder()
+        .status(code)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_LENGTH, text.len())
+        .body(Body::from(text))
         .unwrap_or_else(|_| Response::new(Body::empty()))
 }
 
-const HTML: &str = "text/html; charset=utf-8";
-
-async fn dispatch(
-    State(state): State<HubState>,
-    method: Method,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        let mut r = Response::new(Body::from("method not allowed"));
-        *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-        r.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-        return r;
-    }
-    let head = method == Method::HEAD;
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| uri.host())
-        .unwrap_or("");
-    let cfg = &state.config;
-    let (site, mode) = host_site(host, &cfg.domain);
-    let (site, mode, route) = route(site, mode, uri.path());
-    let ctx = SiteContext {
-        province_name: &cfg.province_name,
-        domain: &cfg.domain,
-        scheme: &cfg.public_scheme,
-        mode,
-    };
-    match route {
-        Route::Css => {
-            static CSS: std::sync::LazyLock<Arc<Page>> =
-                std::sync::LazyLock::new(|| Page::new(pages::SITE_CSS.to_string()));
-            return respond(
-                StatusCode::OK,
-                "text/css; charset=utf-8",
-                &CSS,
-                &headers,
-                head,
-            );
-        }
-        Route::Health => {
-            return match state.store.change_feed_head().await {
-                Ok(_) => Response::new(Body::from("ok")),
-                Err(_) => {
-                    let mut r = Response::new(Body::from("database unavailable"));
-                    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-                    r
-                }
-            };
-        }
-        Route::Media(sha) => return media::serve(&state, &sha, &headers, head).await,
-        Route::NotFound => {
-            return respond(
-                StatusCode::NOT_FOUND,
-                HTML,
-                &Page::new(pages::not_found(&ctx)),
-                &headers,
-                head,
-            );
-        }
-        Route::Home | Route::Item(_) | Route::Versions(_) | Route::Diff(..) => {}
-    }
-    let key = match (&site, &route) {
-        (Site::Province, _) => state.cache.front_key(&format!("{}:home", mode.as_str())),
-        (Site::Tenant(slug), Route::Item(id)) => state
-            .cache
-            .tenant_key(slug, &format!("{}:item:{id}", mode.as_str())),
-        (Site::Tenant(slug), _) => state
-            .cache
-            .tenant_key(slug, &format!("{}:home", mode.as_str())),
-    };
-    if let Some(page) = state.cache.get(&key).await {
-        return respond(StatusCode::OK, HTML, &page, &headers, head);
-    }
-    match render(&state, &ctx, &site, &route).await {
-        Ok(Some(html)) => {
-            let page = Page::new(html);
-            state.cache.put(key, page.clone()).await;
-            respond(StatusCode::OK, HTML, &page, &headers, head)
-        }
-        Ok(None) => respond(
-            StatusCode::NOT_FOUND,
-            HTML,
-            &Page::new(pages::not_found(&ctx)),
-            &headers,
-            head,
+/// Headers every response carries, whoever made it (pages, media, errors, the health check,
+/// the router's own 404 and 405): a response that set its own policy keeps it. HSTS is the
+/// TLS-terminating proxy's to send (this port is plain HTTP).
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
         ),
-        Err(e) => {
-            tracing::error!(error = %e, "page could not be rendered");
-            let mut r = Response::new(Body::from("Hệ thống đang bận, vui lòng thử lại sau."));
-            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            r
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ] {
+        if !h.contains_key(&name) {
+            h.insert(name, HeaderValue::from_static(value));
         }
     }
+    r
 }
 
-/// Field labels of a record's category, in the category's order; enum values (and table
-/// column names) are shown with their Vietnamese labels.
-fn record_labels(
-    def: Option<&portal_core::category::CategoryDef>,
-    it: &mut portal_store::ItemView,
-) -> Vec<(String, String)> {
-    let Some(def) = def else {
-        return Vec::new();
+/// Serves the public pages on `listener` until `stop` turns true.
+pub async fn serve(
+    state: HubState,
+    listener: TcpListener,
+    limit: ConnectionLimit,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let header_timeout = state.config.http_header_read_timeout.get();
+    let deadlines = Deadlines {
+        first_byte: header_timeout,
+        idle: state.config.http_idle_timeout.get(),
     };
-    if let Some(record) = it.record.as_mut() {
-        for f in &def.fields {
-            if let Some(v) = record.get_mut(&f.name) {
-                if let Some(label) = f.allowed_labels_vi.get(v.as_str()) {
-                    *v = label.clone();
-                } else {
-                    *v = display_value(&f.ty, v);
-                }
+    let app = router(state);
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .keep_alive(true);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_concurrent_streams(64)
+        .keep_alive_interval(Some(Duration::from_secs(30)))
+        .keep_alive_timeout(Duration::from_secs(10));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let permit = tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            p = limit.acquire() => p,
+        };
+        let accepted = tokio::select! {
+            _ = stop.wait_for(|v| *v) => break,
+            a = listener.accept() => a,
+        };
+        let tcp = match accepted {
+            Ok((tcp, _peer)) => tcp,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
             }
-            // Table columns: rename keys to their labels so the nested table reads well.
-            if !f.columns.is_empty()
-                && let Some(v) = record.get_mut(&f.name)
-                && let Ok(rows) =
-                    serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(v)
-            {
-                let relabelled: Vec<serde_json::Map<String, serde_json::Value>> = rows
-                    .into_iter()
-                    .map(|row| {
-                        f.columns
-                            .iter()
-                            .filter_map(|c| {
-                                row.get(&c.name)
-                                    .map(|val| (c.label_vi.clone(), val.clone()))
-                            })
-                            .collect()
-                    })
-                    .collect();
-                if let Ok(text) = serde_json::to_string(&relabelled) {
-                    *v = text;
-                }
-            }
-        }
+        };
+        let _ = tcp.set_nodelay(true);
+        let io = TokioIo::new(Guarded::new(tcp, deadlines, permit));
+        let conn = builder
+            .serve_connection(io, TowerToHyperService::new(app.clone()))
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // Errors here are a peer going away or timing out: nothing to report.
+            let _ = conn.await;
+        });
     }
-    def.fields
-        .iter()
-        .map(|f| (f.name.clone(), f.label_vi.clone()))
-        .collect()
-}
-
-/// Dates and numbers as Vietnamese readers write them: 01/10/2024, 46.500.000, 1.250,5.
-fn display_value(ty: &portal_core::category::FieldType, v: &str) -> String {
-    use portal_core::category::FieldType;
-    match ty {
-        FieldType::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
-            .map(|d| d.format("%d/%m/%Y").to_string())
-            .unwrap_or_else(|_| v.to_string()),
-        FieldType::Integer | FieldType::Decimal => {
-            let (sign, digits) = v.strip_prefix('-').map_or(("", v), |d| ("-", d));
-            let (int, frac) = digits
-                .split_once('.')
-                .map_or((digits, None), |(i, f)| (i, Some(f)));
-            if !int.bytes().all(|b| b.is_ascii_digit()) {
-                return v.to_string();
-            }
-            let mut grouped = String::new();
-            for (i, c) in int.chars().enumerate() {
-                if i > 0 && (int.len() - i) % 3 == 0 {
-                    grouped.push('.');
-                }
-                grouped.push(c);
-            }
-            match frac {
-                Some(f) => format!("{sign}{grouped},{f}"),
-                None => format!("{sign}{grouped}"),
-            }
-        }
-        _ => v.to_string(),
+    drop(listener);
+    if tokio::time::timeout(Duration::from_secs(10), graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some HTTP connections did not finish within 10 s of shutdown");
     }
-}
-
-async fn render(
-    state: &HubState,
-    ctx: &SiteContext<'_>,
-    site: &Site,
-    route: &Route,
-) -> Result<Option<String>, portal_store::StoreError> {
-    let store = &state.store;
-    match site {
-        Site::Province => {
-            let tenants = store.tenants().await?;
-            let items = store.front_page_items(PAGE_LIMIT).await?;
-            Ok(Some(pages::front_page(ctx, &tenants, &items.items)))
-        }
-        Site::Tenant(slug) => {
-            let Some(tenant) = store.tenant_by_slug(slug).await? else {
-                return Ok(None);
-            };
-            match route {
-                Route::Item(id) => {
-                    let Some(mut it) = store.published_item(&tenant, id).await? else {
-                        return Ok(None);
-                    };
-                    let registry = state.registry();
-                    let def = registry.get(&it.category);
-                    let labels = record_labels(def, &mut it);
-                    let category = def.map_or(it.category.clone(), |d| d.name_vi.clone());
-                    Ok(Some(pages::item_page(
-                        ctx, &tenant, &it, &labels, &category,
-                    )))
-                }
-                // History is public only while the item itself is.
-                Route::Versions(id) => {
-                    let Some(it) = store.published_item(&tenant, id).await? else {
-                        return Ok(None);
-                    };
-                    let versions = store.item_versions(&tenant, id).await?;
-                    Ok(Some(pages::versions_page(ctx, &tenant, &it, &versions)))
-                }
-                Route::Diff(id, a, b) => {
-                    let Some(it) = store.published_item(&tenant, id).await? else {
-                        return Ok(None);
-                    };
-                    let (Some(old), Some(new)) = (
-                        store.item_version_text(&tenant, id, *a).await?,
-                        store.item_version_text(&tenant, id, *b).await?,
-                    ) else {
-                        return Ok(None);
-                    };
-                    Ok(Some(pages::diff_page(
-                        ctx,
-                        &tenant,
-                        &it,
-                        (*a, &old),
-                        (*b, &new),
-                    )))
-                }
-                _ => {
-                    let items = store.tenant_items(&tenant, PAGE_LIMIT).await?;
-                    Ok(Some(pages::tenant_page(ctx, &tenant, &items.items)))
-                }
-            }
-        }
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -391,59 +319,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn record_values_read_the_vietnamese_way() {
-        use portal_core::category::FieldType;
-        assert_eq!(display_value(&FieldType::Date, "2024-10-01"), "01/10/2024");
-        assert_eq!(display_value(&FieldType::Integer, "46500000"), "46.500.000");
-        assert_eq!(display_value(&FieldType::Decimal, "1250.5"), "1.250,5");
-        assert_eq!(display_value(&FieldType::Decimal, "-999"), "-999");
-        assert_eq!(display_value(&FieldType::Text, "2024-10-01"), "2024-10-01");
-    }
-
-    #[test]
-    fn hosts_and_paths_route_to_sites() {
-        let d = "bentre.gov.vn";
-        assert_eq!(
-            host_site("bentre.gov.vn", d),
-            (Site::Province, LinkMode::Host)
-        );
-        assert_eq!(
-            host_site("skhdt.bentre.gov.vn:8080", d),
-            (Site::Tenant("skhdt".into()), LinkMode::Host)
-        );
-        assert_eq!(
-            host_site("localhost:8080", d),
-            (Site::Province, LinkMode::Path)
-        );
-        assert_eq!(host_site("evil.com", d), (Site::Province, LinkMode::Path));
-        assert_eq!(
-            host_site("a.b.bentre.gov.vn", d),
-            (Site::Province, LinkMode::Path)
-        );
-        let (s, m, r) = route(Site::Province, LinkMode::Path, "/t/stc/items/x-1");
-        assert_eq!(
-            (s, m, r),
-            (
-                Site::Tenant("stc".into()),
-                LinkMode::Path,
-                Route::Item("x-1".into())
-            )
-        );
-        let (_, _, r) = route(Site::Province, LinkMode::Host, "/items/x");
-        assert_eq!(r, Route::NotFound);
-        let (_, _, r) = route(Site::Province, LinkMode::Path, "/t/stc/items/x/diff/1/2");
-        assert_eq!(r, Route::Diff("x".into(), 1, 2));
-        let (_, _, r) = route(
-            Site::Tenant("stc".into()),
-            LinkMode::Host,
-            "/items/x/versions",
-        );
-        assert_eq!(r, Route::Versions("x".into()));
-        let (_, _, r) = route(
-            Site::Tenant("stc".into()),
-            LinkMode::Host,
-            "/items/x/diff/a/2",
-        );
-        assert_eq!(r, Route::NotFound);
+    fn history_pages_come_from_the_query() {
+        assert_eq!(page_number("page=3"), Some(3));
+        assert_eq!(page_number("x=1&page=2"), Some(2));
+        assert_eq!(page_number("utm=1"), Some(1));
+        assert_eq!(page_number("page=0"), None);
+        assert_eq!(page_number("page=x"), None);
     }
 }

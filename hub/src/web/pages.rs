@@ -1,36 +1,27 @@
 //! HTML of the public pages: valid HTML5, `lang="vi"`, usable without JavaScript, with landmarks
-//! and a skip link for keyboard and screen-reader users (WCAG 2.x AA).
+//! and a skip link for keyboard and screen-reader users (WCAG 2.x AA). Pure functions from what
+//! the service layer returned to markup; the presentation helpers (dates, numbers and record
+//! labels the Vietnamese way) live here too.
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
-use portal_store::{ItemView, Tenant};
+use portal_core::UnixMillis;
+use portal_core::category::{CategoryDef, FieldType};
+use portal_store::ItemView;
 
-/// How links are written on a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkMode {
-    /// Reached by the real host names: tenants live at `<slug>.<domain>`.
-    Host,
-    /// Reached locally (`localhost`, an IP): tenants live at `/t/<slug>/`.
-    Path,
-}
+use super::site::LinkMode;
+use crate::service::portal::{Comparison, FrontPage, History, ItemPage, TenantHome};
 
-impl LinkMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Host => "h",
-            Self::Path => "p",
-        }
-    }
-}
-
-/// What every page needs to know about the site.
-pub struct SiteContext<'a> {
-    pub province_name: &'a str,
-    pub domain: &'a str,
-    pub scheme: &'a str,
+/// What every page needs to know about the site (owned, so that a page can be rendered on
+/// another thread).
+#[derive(Debug, Clone)]
+pub struct SiteContext {
+    pub province_name: String,
+    pub domain: String,
+    pub scheme: String,
     pub mode: LinkMode,
 }
 
-impl SiteContext<'_> {
+impl SiteContext {
     /// Base of a tenant's site as seen from a page of `current_tenant` (or the front page).
     pub fn tenant_base(&self, slug: &str, current_tenant: Option<&str>) -> String {
         match self.mode {
@@ -54,22 +45,12 @@ impl SiteContext<'_> {
     }
 }
 
-/// `dd/mm/yyyy HH:MM` in Vietnam time.
-pub fn format_date(ms: i64) -> String {
-    use chrono::{FixedOffset, TimeZone};
-    let Some(tz) = FixedOffset::east_opt(7 * 3600) else {
-        return String::new();
-    };
-    match tz.timestamp_millis_opt(ms).single() {
-        Some(d) => d.format("%d/%m/%Y %H:%M").to_string(),
-        None => String::new(),
-    }
+fn format_date(t: UnixMillis) -> String {
+    t.to_vietnam_date_time()
 }
 
-fn iso_date(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| d.to_rfc3339())
-        .unwrap_or_default()
+fn iso_date(t: UnixMillis) -> String {
+    t.to_rfc3339()
 }
 
 fn layout(
@@ -138,7 +119,8 @@ fn item_list(
 }
 
 /// The provincial portal's front page: latest items of every tenant and the component portals.
-pub fn front_page(ctx: &SiteContext, tenants: &[Tenant], items: &[ItemView]) -> String {
+pub fn front_page(ctx: &SiteContext, page: &FrontPage) -> String {
+    let (tenants, items) = (&page.tenants, &page.items);
     let site_title = format!("Cổng Thông tin điện tử tỉnh {}", ctx.province_name);
     let main = html! {
         h1 { (site_title) }
@@ -163,7 +145,8 @@ pub fn front_page(ctx: &SiteContext, tenants: &[Tenant], items: &[ItemView]) -> 
 }
 
 /// A tenant's home page: its items, newest first.
-pub fn tenant_page(ctx: &SiteContext, tenant: &Tenant, items: &[ItemView]) -> String {
+pub fn tenant_page(ctx: &SiteContext, page: &TenantHome) -> String {
+    let (tenant, items) = (&page.tenant, &page.items);
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let main = html! {
         h1 { (tenant.name) }
@@ -242,14 +225,16 @@ fn record_value(v: &str) -> Markup {
     }
 }
 
-/// One item: title, date, author and source (Art 9.3), record, body, translation.
-pub fn item_page(
-    ctx: &SiteContext,
-    tenant: &Tenant,
-    it: &ItemView,
-    labels: RecordLabels,
-    category: &str,
-) -> String {
+/// One item: title, date, author and source (Art 9.3), record, body, translation. The body is
+/// rendered and sanitised here, on a render thread.
+pub fn item_page(ctx: &SiteContext, page: &ItemPage) -> String {
+    let tenant = &page.tenant;
+    let mut it = page.item.clone();
+    let def = page.registry.get(&it.category);
+    let labels = record_labels(def, &mut it);
+    let category = def.map_or(it.category.clone(), |d| d.name_vi.clone());
+    let body_html = portal_core::render::markdown_to_safe_html(&it.body_markdown);
+    let (it, labels) = (&it, labels.as_slice());
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let canonical = ctx.canonical_item(&tenant.slug, &it.external_id);
     let main = html! {
@@ -277,7 +262,7 @@ pub fn item_page(
             @if let Some(record) = &it.record {
                 (record_table(record, labels))
             }
-            div.body { (PreEscaped(&it.body_html)) }
+            div.body { (PreEscaped(&body_html)) }
             @if let Some(t) = &it.translation_id {
                 p.translation lang=(if it.language == "vi" { "en" } else { "vi" }) {
                     a href={ (base) "/items/" (t) } hreflang=(if it.language == "vi" { "en" } else { "vi" }) {
@@ -312,22 +297,21 @@ pub fn item_page(
     .into_string()
 }
 
-/// Every stored version of an item (Art 12), with links to compare neighbours.
-pub fn versions_page(
-    ctx: &SiteContext,
-    tenant: &Tenant,
-    it: &ItemView,
-    versions: &[portal_store::VersionView],
-) -> String {
+/// A page of an item's history (Art 12), newest first, with links to compare neighbours and
+/// to the other pages.
+pub fn versions_page(ctx: &SiteContext, h: &History) -> String {
+    let (tenant, it) = (&h.tenant, &h.item);
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let item_href = format!("{base}/items/{}", it.external_id);
+    let page_href = |p: u32| format!("{item_href}/versions?page={p}");
     let main = html! {
         h1 { "Lịch sử phiên bản" }
         p { "Bài: " a href=(item_href) { (it.title) } }
         table.versions {
+            caption { "Trang " (h.page) " / " (h.pages) " — " (it.version) " phiên bản, mới nhất trước" }
             thead { tr { th scope="col" { "Phiên bản" } th scope="col" { "Thời điểm nhận" } th scope="col" { "Tiêu đề" } th scope="col" { "So sánh" } } }
             tbody {
-                @for v in versions {
+                @for v in &h.versions {
                     tr {
                         td { (v.version) }
                         td { (format_date(v.created_at)) }
@@ -339,6 +323,12 @@ pub fn versions_page(
                         }
                     }
                 }
+            }
+        }
+        @if h.pages > 1 {
+            nav.pager aria-label="Các trang lịch sử" {
+                @if h.page > 1 { a rel="prev" href=(page_href(h.page - 1)) { "← Mới hơn" } " " }
+                @if h.page < h.pages { a rel="next" href=(page_href(h.page + 1)) { "Cũ hơn →" } }
             }
         }
     };
@@ -356,14 +346,11 @@ pub fn versions_page(
 }
 
 /// What changed between two versions, line by line.
-pub fn diff_page(
-    ctx: &SiteContext,
-    tenant: &Tenant,
-    it: &ItemView,
-    old: (i32, &(String, String)),
-    new: (i32, &(String, String)),
-) -> String {
+pub fn diff_page(ctx: &SiteContext, c: &Comparison) -> String {
     use portal_core::diff::{DiffLine, diff_lines};
+    let (tenant, it) = (&c.tenant, &c.item);
+    let old = (c.old.0, &(c.old.1.clone(), c.old.2.clone()));
+    let new = (c.new.0, &(c.new.1.clone(), c.new.2.clone()));
     let base = ctx.tenant_base(&tenant.slug, Some(&tenant.slug));
     let item_href = format!("{base}/items/{}", it.external_id);
     let text = |(title, body): &(String, String)| format!("# {title}\n\n{body}");
@@ -397,16 +384,108 @@ pub fn diff_page(
 
 /// A page that does not exist.
 pub fn not_found(ctx: &SiteContext) -> String {
+    message_page(
+        ctx,
+        "Không tìm thấy trang",
+        "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ.",
+    )
+}
+
+/// A page that cannot be shown now (busy, failed to render, limit reached).
+pub fn unavailable(ctx: &SiteContext) -> String {
+    message_page(
+        ctx,
+        "Trang tạm thời không hiển thị được",
+        "Hệ thống đang bận hoặc trang này không thể hiển thị. Vui lòng thử lại sau.",
+    )
+}
+
+fn message_page(ctx: &SiteContext, heading: &str, text: &str) -> String {
     let main = html! {
-        h1 { "Không tìm thấy trang" }
-        p { "Trang bạn tìm không tồn tại hoặc đã được gỡ bỏ. " a href="/" { "Về trang chủ" } }
+        h1 { (heading) }
+        p { (text) " " a href="/" { "Về trang chủ" } }
     };
     let title = format!(
-        "Không tìm thấy — Cổng Thông tin điện tử tỉnh {}",
+        "{heading} — Cổng Thông tin điện tử tỉnh {}",
         ctx.province_name
     );
     let site = format!("Cổng Thông tin điện tử tỉnh {}", ctx.province_name);
     layout(ctx, &title, &site, "/", false, None, main).into_string()
+}
+
+/// Field labels of a record's category, in the category's order; enum values (and table
+/// column names) are shown with their Vietnamese labels.
+fn record_labels(def: Option<&CategoryDef>, it: &mut ItemView) -> Vec<(String, String)> {
+    let Some(def) = def else {
+        return Vec::new();
+    };
+    if let Some(record) = it.record.as_mut() {
+        for f in &def.fields {
+            if let Some(v) = record.get_mut(&f.name) {
+                if let Some(label) = f.allowed_labels_vi.get(v.as_str()) {
+                    *v = label.clone();
+                } else {
+                    *v = display_value(&f.ty, v);
+                }
+            }
+            // Table columns: rename keys to their labels so the nested table reads well.
+            if !f.columns.is_empty()
+                && let Some(v) = record.get_mut(&f.name)
+                && let Ok(rows) =
+                    serde_json::from_str::<Vec<serde_json::Map<String, serde_json::Value>>>(v)
+            {
+                let relabelled: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                    .into_iter()
+                    .map(|row| {
+                        f.columns
+                            .iter()
+                            .filter_map(|c| {
+                                row.get(&c.name)
+                                    .map(|val| (c.label_vi.clone(), val.clone()))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                if let Ok(text) = serde_json::to_string(&relabelled) {
+                    *v = text;
+                }
+            }
+        }
+    }
+    def.fields
+        .iter()
+        .map(|f| (f.name.clone(), f.label_vi.clone()))
+        .collect()
+}
+
+/// Dates and numbers as Vietnamese readers write them: 01/10/2024, 46.500.000, 1.250,5.
+fn display_value(ty: &FieldType, v: &str) -> String {
+    match ty {
+        FieldType::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_else(|_| v.to_string()),
+        FieldType::Integer | FieldType::Decimal => {
+            let (sign, digits) = v.strip_prefix('-').map_or(("", v), |d| ("-", d));
+            let (int, frac) = digits
+                .split_once('.')
+                .map_or((digits, None), |(i, f)| (i, Some(f)));
+            if !int.bytes().all(|b| b.is_ascii_digit()) {
+                return v.to_string();
+            }
+            let mut grouped = String::new();
+            for (i, c) in int.chars().enumerate() {
+                if i > 0 && (int.len() - i) % 3 == 0 {
+                    grouped.push('.');
+                }
+                grouped.push(c);
+            }
+            match frac {
+                Some(f) => format!("{sign}{grouped},{f}"),
+                None => format!("{sign}{grouped}"),
+            }
+        }
+        _ => v.to_string(),
+    }
 }
 
 /// The one stylesheet: readable type, AA contrast, visible focus.
@@ -436,9 +515,24 @@ table.versions { border-collapse:collapse; } table.versions td, table.versions t
 table.record { border-collapse:collapse; margin:1em 0; width:100%; } table.record caption { text-align:left; font-weight:700; padding:.3em 0; }
 table.record th, table.record td { border:1px solid var(--line); padding:.35em .6em; text-align:left; vertical-align:top; }
 table.record th[scope=row] { width:30%; background:#f6f6f6; }
+nav.pager { margin:1em 0; } nav.pager a { margin-right:1.5em; }
 pre.diff { white-space:pre-wrap; border:1px solid var(--line); padding:.75em; font-size:.92em; }
 pre.diff del { background:#fde2e2; color:#7a0b0b; text-decoration:none; display:inline; }
 pre.diff ins { background:#dcf5dc; color:#0b4a0b; text-decoration:none; display:inline; }
 .legend .del { background:#fde2e2; color:#7a0b0b; padding:0 .3em; } .legend .ins { background:#dcf5dc; color:#0b4a0b; padding:0 .3em; }
 footer.site { border-top:1px solid var(--line); color:var(--muted); padding:1em 1.25em; text-align:center; }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_values_read_the_vietnamese_way() {
+        assert_eq!(display_value(&FieldType::Date, "2024-10-01"), "01/10/2024");
+        assert_eq!(display_value(&FieldType::Integer, "46500000"), "46.500.000");
+        assert_eq!(display_value(&FieldType::Decimal, "1250.5"), "1.250,5");
+        assert_eq!(display_value(&FieldType::Decimal, "-999"), "-999");
+        assert_eq!(display_value(&FieldType::Text, "2024-10-01"), "2024-10-01");
+    }
+}

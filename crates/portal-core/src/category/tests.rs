@@ -282,7 +282,7 @@ fn from_toml_errors_are_clear() {
         (mini(r#"type = "table""#), r#"field "a": a table needs columns"#),
     ];
     for (text, want) in cases {
-        let err = Registry::from_toml(&text).unwrap_err();
+        let err = Registry::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains(want), "{want:?} not in {err:?}");
     }
 }

@@ -337,3 +337,178 @@ fn conversions_describe_and_serialise() {
     let back: Conversion = serde_json::from_str(r#"{"from":"vni","via":"latin1"}"#).unwrap();
     assert_eq!(back, conv(Vni, Latin1));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Item files saved by an old CMS: the Vietnamese values are legacy bytes, while the keys, id,
+// category, URL and date around them are ASCII.
+
+const ITEM_TITLE: &str = "Hội nghị xúc tiến đầu tư tỉnh Bến Tre năm 2024";
+const ITEM_AUTHOR: &str = "Nguyễn Thị Mai";
+const ITEM_SOURCE: &str = "Sở Kế hoạch và Đầu tư tỉnh Bến Tre";
+const ITEM_SENTENCE: &str = "Hội nghị thu hút hơn 200 doanh nghiệp tham dự.";
+
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    Yaml,
+    Toml,
+    Json,
+}
+
+/// An item file as in the issue; `author` and `source` are left out when empty.
+fn item_file(format: Format, title: &str, author: &str, source: &str, body: &str) -> String {
+    let url = "https://skhdt.bentre.gov.vn/tin-tuc/hoi-nghi";
+    let date = "2024-05-14T08:30:00+07:00";
+    // (key, value, whether YAML quotes it)
+    let mut fields = vec![
+        ("id", "hoi-nghi-xuc-tien-dau-tu-2024", false),
+        ("title", title, true),
+        ("category", "news", false),
+        ("language", "vi", false),
+        ("author", author, true),
+        ("source", source, true),
+        ("source_url", url, true),
+    ];
+    fields.retain(|(_, v, _)| !v.is_empty());
+    match format {
+        Format::Yaml => {
+            let mut out = String::from("---\n");
+            for (k, v, quoted) in fields {
+                let q = if quoted { "\"" } else { "" };
+                out += &format!("{k}: {q}{v}{q}\n");
+            }
+            format!("{out}published_at: {date}\n---\n{body}\n")
+        }
+        Format::Toml => {
+            let mut out = String::from("+++\n");
+            for (k, v, _) in fields {
+                out += &format!("{k} = \"{v}\"\n");
+            }
+            format!("{out}published_at = {date}\n+++\n{body}\n")
+        }
+        Format::Json => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|&(k, v, _)| (k, v))
+                .chain([("published_at", date), ("body", body)])
+                .map(|(k, v)| format!("  \"{k}\": \"{v}\""))
+                .collect();
+            format!("{{\n{}\n}}\n", fields.join(",\n"))
+        }
+    }
+}
+
+const FORMATS: [Format; 3] = [Format::Yaml, Format::Toml, Format::Json];
+
+#[test]
+fn legacy_item_file_with_a_one_sentence_body() {
+    for format in FORMATS {
+        for (title, author, source) in [
+            (ITEM_TITLE, ITEM_AUTHOR, ITEM_SOURCE),
+            (ITEM_TITLE, "", ""),
+            ("Investment promotion conference 2024", "", ""),
+        ] {
+            let text = item_file(format, title, author, source, ITEM_SENTENCE);
+            check(&text, Tcvn3, &tcvn3_encode(&text));
+            check(&text, Vni, &vni_encode(&text));
+        }
+    }
+}
+
+#[test]
+fn legacy_item_file_with_a_title_only() {
+    for format in FORMATS {
+        for body in ["[PDF](files/hoi-nghi-2024.pdf)", ""] {
+            let text = item_file(format, ITEM_TITLE, "", "", body);
+            check(&text, Tcvn3, &tcvn3_encode(&text));
+            check(&text, Vni, &vni_encode(&text));
+        }
+    }
+}
+
+/// Short titles give little to go on. In VNI, "Ñi hoïc" (Đi học) has no pair typical of VNI
+/// (Spanish has ñ, French "oï"), so its two words, both changed by the conversion, are the
+/// only evidence.
+#[test]
+fn legacy_item_file_with_a_short_title() {
+    for format in FORMATS {
+        for title in ["Đi học", "Tờ trình số 12", "Sở Y tế"] {
+            let text = item_file(format, title, "", "", "");
+            check(&text, Tcvn3, &tcvn3_encode(&text));
+            check(&text, Vni, &vni_encode(&text));
+        }
+    }
+}
+
+/// Western text typed in Windows-1252 (its bytes are Latin-1 apart from “ ” – …).
+fn western_bytes(s: &str) -> Vec<u8> {
+    s.chars().map(cp1252_byte).collect()
+}
+
+/// Western titles and sentences: most words are ASCII, so only the few accented words can
+/// look like legacy Vietnamese, and they must not be enough.
+const WESTERN_SHORT: &str = "Où est le goût du café ?|Il a goûté le pâté; ça coûte cher.|\
+    Ça va? Très bien, merci. À bientôt!|« Bonjour »|Élysée|Le goût du coût|Où, où ?|\
+    Noël à l'île|Côte d'Ivoire|Größe und Übung|Müller Straße|Schöne Grüße aus Köln|Köln|\
+    Öl|Hö och bön|Hö, bön|Öl, hö, bön|Chi può, può.|Può|\
+    El niño está en la montaña con mi tío y mi tía.|¿Qué año? Sí, señor, mañana.|Sí, el ñu|\
+    A ação do governo não é só para as mães.|Ørsted, Æsop, Ångström, smørrebrød, Århus|\
+    Dicke: 5 µm|© 2024 Sony®|1½ kg, 3×4 m, 25 °C|“Smart quotes” – and dashes…|Tôi có cá|\
+    Die Option „R«|wie in »:w!«|»3x« usw.|»3x« og så videre|Er sagte »ja« und »so«|\
+    «Grüezi», sagte er|Il a dit «non»";
+
+#[test]
+fn western_item_files_are_not_converted() {
+    let mut wrong = Vec::new();
+    for text in WESTERN_SHORT.split('|') {
+        let mut files = vec![("alone", text.to_owned())];
+        for format in FORMATS {
+            files.extend([
+                ("title", item_file(format, text, "", "", "")),
+                ("body", item_file(format, "Report 2024", "", "", text)),
+                (
+                    "everywhere",
+                    item_file(format, text, "Jean Dupont", text, text),
+                ),
+            ]);
+        }
+        for (place, file) in files {
+            // As typed: refused, since it is neither UTF-8 nor legacy Vietnamese.
+            if let Ok((_, Some(c))) = decode_bytes(&western_bytes(&file)) {
+                wrong.push(format!("{text:?} ({place}) as bytes: {c:?}"));
+            }
+            // Saved as UTF-8: left alone.
+            if let Some((_, c)) = repair_text(&file) {
+                wrong.push(format!("{text:?} ({place}) as UTF-8: {c:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// The legacy text seen in the wild, saved as the title or the body of an item file.
+#[test]
+fn legacy_text_seen_in_the_wild_in_item_files() {
+    let mut wrong = Vec::new();
+    for (table, from) in [(TCVN3_SEEN, Tcvn3), (VNI_SEEN, Vni)] {
+        for case in table.split('|') {
+            let (legacy, unicode) = case.split_once('=').unwrap();
+            // As bytes: no byte-order mark, and "−" was TCVN3 "ư", byte 0xAD.
+            let legacy = legacy.trim_start_matches('\u{FEFF}').replace('−', "\u{AD}");
+            for format in FORMATS {
+                let files = [
+                    (legacy.as_str(), unicode, "", ""),
+                    ("Report 2024", "Report 2024", legacy.as_str(), unicode),
+                ];
+                for (title, title_unicode, body, body_unicode) in files {
+                    let file = item_file(format, title, "", "", body);
+                    let expected = item_file(format, title_unicode, "", "", body_unicode);
+                    let decoded = decode_bytes(&western_bytes(&file));
+                    if decoded != Ok((expected, Some(conv(from, RawBytes)))) {
+                        wrong.push(format!("{format:?} {legacy:?}: {decoded:?}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

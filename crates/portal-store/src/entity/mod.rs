@@ -1,13 +1,13 @@
 //! sea-orm entities, one per table. Times are unix milliseconds (`i64`) so that both databases
 //! store and sort them the same way.
 
-pub mod agent;
-pub mod audit_log;
-pub mod category_registry;
-pub mod certificate;
-pub mod change_feed;
-pub mod enrollment_token;
-pub mod item;
-pub mod item_version;
-pub mod media;
-pub mod tenant;
+pub(crate) mod agent;
+pub(crate) mod audit_log;
+pub(crate) mod category_registry;
+pub(crate) mod certificate;
+pub(crate) mod change_feed;
+pub(crate) mod enrollment_token;
+pub(crate) mod item;
+pub(crate) mod item_version;
+pub(crate) mod media;
+pub(crate) mod tenant;

@@ -2,18 +2,19 @@
 
 use std::collections::HashMap;
 
-use portal_core::{NormalizedItem, ProvinceReview, PublicationState};
+use portal_core::{NormalizedItem, ProvinceReview, PublicationState, UnixMillis};
 
 use super::tx::{AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Records, VersionRow};
 use super::{EntryOutcome, IngestEntry, Outcome};
-use crate::{AgentAuth, Result, StoreError};
+use crate::events::{AuditAction, FeedKind};
+use crate::{AgentAuth, Refusal, Result, StoreError};
 
 /// One publish call within a group.
 pub(super) struct PublishCall<'a> {
     pub(super) auth: &'a AgentAuth,
     pub(super) entries: &'a [IngestEntry],
     pub(super) review: ProvinceReview,
-    pub(super) now: i64,
+    pub(super) now: UnixMillis,
 }
 
 /// An accepted entry on its way to the database.
@@ -35,8 +36,8 @@ impl Accepted<'_> {
             tags: &self.tags,
             record: self.record.as_deref(),
             version,
-            state: PublicationState::Published.as_str(),
-            review: c.review.as_str(),
+            state: PublicationState::Published,
+            review: c.review,
             updated_at: c.now,
         }
     }
@@ -62,7 +63,7 @@ pub(super) async fn apply_publish_run<T: IngestTx>(
         .collect();
     for id in &agent_ids {
         if !start_hwm.contains_key(*id) {
-            return Err(StoreError::Refused(format!("agent {id} is not enrolled")));
+            return Err(StoreError::Refused(Refusal::NotEnrolled(id.to_string())));
         }
     }
     let mut hwm = start_hwm.clone();
@@ -119,7 +120,7 @@ pub(super) async fn apply_publish_run<T: IngestTx>(
             let existing = current.get(&key);
             if let Some(e) = existing
                 && e.content_hash == item.content_hash
-                && e.state == PublicationState::Published.as_str()
+                && e.state == PublicationState::Published
             {
                 out.push(EntryOutcome::new(
                     entry.seq,
@@ -153,7 +154,7 @@ pub(super) async fn apply_publish_run<T: IngestTx>(
                             id,
                             version,
                             content_hash: item.content_hash.clone(),
-                            state: PublicationState::Published.as_str().into(),
+                            state: PublicationState::Published,
                         },
                     );
                     accepted.push((acc, id, version));
@@ -189,13 +190,13 @@ pub(super) async fn apply_publish_run<T: IngestTx>(
             item_id: *item_id,
             external_id: &it.id,
             version: *version,
-            kind: "published",
+            kind: FeedKind::Published,
             at: now,
         });
         audits.push(AuditRow {
             at: now,
             agent_id: &auth.agent_id,
-            action: "item.publish",
+            action: AuditAction::ItemPublish,
             tenant_id: auth.tenant_id,
             subject: &it.id,
             version: *version,
@@ -238,7 +239,7 @@ async fn flush_new<'a, T: IngestTx>(
                 id,
                 version: 1,
                 content_hash: acc.item.content_hash.clone(),
-                state: PublicationState::Published.as_str().into(),
+                state: PublicationState::Published,
             },
         );
         accepted.push((acc, id, 1));

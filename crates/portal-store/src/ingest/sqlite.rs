@@ -16,18 +16,21 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+use portal_core::{PublicationState, UnixMillis};
 use rusqlite::{Connection, OptionalExtension, ToSql, params};
 use tokio::sync::mpsc;
 
+use super::columns::{self, Content};
 use super::tx::{
     AgentRow, AuditRow, CurrentItem, FeedRow, IngestTx, ItemRow, Known, Records, TenantRow,
-    VersionRow,
+    VersionRow, parse_state,
 };
 use super::{GroupOutcome, GroupSize, Job, absorb, apply_jobs, reply_all, take_group};
+use crate::tenants::parse_kind;
 use crate::{Result, StoreError};
 
 impl From<rusqlite::Error> for StoreError {
@@ -281,30 +284,90 @@ fn run_ready<F: Future>(f: F) -> F::Output {
     }
 }
 
-/// The columns of an item row, in the order of the item statements' parameters.
-fn item_params<'r>(r: &'r ItemRow<'_>) -> [&'r dyn ToSql; 18] {
-    let it = r.item;
-    [
-        &r.tenant_id,
-        &it.id,
-        &r.version,
-        &it.content_hash,
-        &it.category,
-        &it.language,
-        &it.title,
-        &it.summary,
-        &it.author,
-        &it.source,
-        &it.source_url,
-        &it.published_at_ms,
-        &r.tags,
-        &it.translation_id,
-        &r.record,
-        &r.state,
-        &r.review,
-        &r.updated_at,
-    ]
+/// An item row as statement parameters: tenant, external id, version, the content columns,
+/// state, review, update time (`?1` to `?n`, the order of [`ITEM_INSERT`]).
+struct ItemParams<'r> {
+    content: Content<'r>,
+    state: &'static str,
+    review: &'static str,
+    updated_at: i64,
+    row: &'r ItemRow<'r>,
 }
+
+impl<'r> ItemParams<'r> {
+    fn of(row: &'r ItemRow<'r>) -> Self {
+        Self {
+            content: Content::of(row.item, row.tags, row.record),
+            state: row.state.as_str(),
+            review: row.review.as_str(),
+            updated_at: row.updated_at.as_millis(),
+            row,
+        }
+    }
+
+    fn params(&self) -> Vec<&dyn ToSql> {
+        let mut p: Vec<&dyn ToSql> = Vec::with_capacity(Content::NAMES.len() + 7);
+        p.push(&self.row.tenant_id);
+        p.push(&self.row.item.id);
+        p.push(&self.row.version);
+        self.content.push_params(&mut p);
+        p.push(&self.state);
+        p.push(&self.review);
+        p.push(&self.updated_at);
+        p
+    }
+}
+
+/// Number of the first parameter after the content columns in [`ItemParams::params`].
+fn after_content() -> usize {
+    4 + Content::NAMES.len()
+}
+
+static ITEM_INSERT: LazyLock<String> = LazyLock::new(|| {
+    let n = after_content();
+    format!(
+        "INSERT INTO items (tenant_id, external_id, version, {}, state, province_review, \
+         updated_at) VALUES (?1, ?2, ?3, {}, ?{n}, ?{}, ?{})",
+        columns::names(),
+        columns::sqlite_placeholders(4),
+        n + 1,
+        n + 2
+    )
+});
+
+/// The same parameters as the insert, and the row id after them; tenant and external id do
+/// not change.
+static ITEM_UPDATE: LazyLock<String> = LazyLock::new(|| {
+    let n = after_content();
+    let set: Vec<String> = Content::NAMES
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ?{}", i + 4))
+        .collect();
+    format!(
+        "UPDATE items SET version = ?3, {}, state = ?{n}, province_review = ?{}, \
+         updated_at = ?{} WHERE id = ?{} AND tenant_id = ?1 AND external_id = ?2",
+        set.join(", "),
+        n + 1,
+        n + 2,
+        n + 3
+    )
+});
+
+/// Versions: item id, version, the content columns, body, notes, agent, seq, time.
+static VERSION_INSERT: LazyLock<String> = LazyLock::new(|| {
+    let n = 3 + Content::NAMES.len();
+    format!(
+        "INSERT INTO item_versions (item_id, version, {}, body_markdown, notes, agent_id, \
+         agent_seq, created_at) VALUES (?1, ?2, {}, ?{n}, ?{}, ?{}, ?{}, ?{})",
+        columns::names(),
+        columns::sqlite_placeholders(3),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    )
+});
 
 /// What the writer remembers of rows it read.
 #[derive(Default)]
@@ -364,16 +427,21 @@ impl IngestTx for SqliteTx<'_> {
                 out.push(t.clone());
                 continue;
             }
-            if let Some(t) = st
+            if let Some((id, slug, kind)) = st
                 .query_row([id], |r| {
-                    Ok(TenantRow {
-                        id: r.get(0)?,
-                        slug: r.get(1)?,
-                        kind: r.get(2)?,
-                    })
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
                 })
                 .optional()?
             {
+                let t = TenantRow {
+                    id,
+                    slug,
+                    kind: parse_kind(&kind)?,
+                };
                 self.memo.known.tenants.insert(id, t.clone());
                 out.push(t);
             }
@@ -418,58 +486,57 @@ impl IngestTx for SqliteTx<'_> {
         )?;
         let mut out = HashMap::with_capacity(external_ids.len());
         for ext in external_ids {
-            if let Some(c) = st
+            if let Some((id, version, content_hash, state)) = st
                 .query_row(params![tenant_id, ext], |r| {
-                    Ok(CurrentItem {
-                        id: r.get(0)?,
-                        version: r.get(1)?,
-                        content_hash: r.get(2)?,
-                        state: r.get(3)?,
-                    })
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i32>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
                 })
                 .optional()?
             {
-                out.insert(ext.to_string(), c);
+                let current = CurrentItem {
+                    id,
+                    version,
+                    content_hash,
+                    state: parse_state(&state)?,
+                };
+                out.insert(ext.to_string(), current);
             }
         }
         Ok(out)
     }
 
     async fn insert_items(&mut self, rows: &[ItemRow<'_>]) -> Result<Vec<i64>> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO items (tenant_id, external_id, version, content_hash, category, \
-             language, title, summary, author, source, source_url, published_at, tags, \
-             translation_id, record, state, province_review, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18)",
-        )?;
+        let mut st = self.conn.prepare_cached(&ITEM_INSERT)?;
         let mut ids = Vec::with_capacity(rows.len());
         for r in rows {
-            st.execute(item_params(r).as_slice())?;
+            st.execute(ItemParams::of(r).params().as_slice())?;
             ids.push(self.conn.last_insert_rowid());
         }
         Ok(ids)
     }
 
     async fn update_item(&mut self, id: i64, r: &ItemRow<'_>) -> Result<()> {
-        // The same parameters as the insert; tenant and external id do not change.
-        let mut st = self.conn.prepare_cached(
-            "UPDATE items SET version = ?3, content_hash = ?4, category = ?5, language = ?6, \
-             title = ?7, summary = ?8, author = ?9, source = ?10, source_url = ?11, \
-             published_at = ?12, tags = ?13, translation_id = ?14, record = ?15, \
-             state = ?16, province_review = ?17, updated_at = ?18 \
-             WHERE id = ?19 AND tenant_id = ?1 AND external_id = ?2",
-        )?;
-        let mut params: Vec<&dyn ToSql> = item_params(r).to_vec();
+        let mut st = self.conn.prepare_cached(&ITEM_UPDATE)?;
+        let p = ItemParams::of(r);
+        let mut params = p.params();
         params.push(&id);
         st.execute(params.as_slice())?;
         Ok(())
     }
 
-    async fn set_item_state(&mut self, id: i64, state: &'static str, now: i64) -> Result<()> {
+    async fn set_item_state(
+        &mut self,
+        id: i64,
+        state: PublicationState,
+        now: UnixMillis,
+    ) -> Result<()> {
         self.conn
             .prepare_cached("UPDATE items SET state = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![id, state, now])?;
+            .execute(params![id, state.as_str(), now.as_millis()])?;
         Ok(())
     }
 
@@ -483,36 +550,20 @@ impl IngestTx for SqliteTx<'_> {
 
 impl SqliteTx<'_> {
     fn insert_versions(&mut self, rows: &[VersionRow<'_>]) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO item_versions (item_id, version, content_hash, category, language, \
-             title, summary, author, source, source_url, published_at, tags, body_markdown, \
-             translation_id, record, notes, agent_id, agent_seq, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, \
-             ?17, ?18, ?19)",
-        )?;
+        let mut st = self.conn.prepare_cached(&VERSION_INSERT)?;
         for r in rows {
-            let it = r.item;
-            st.execute(params![
-                r.item_id,
-                r.version,
-                it.content_hash,
-                it.category,
-                it.language,
-                it.title,
-                it.summary,
-                it.author,
-                it.source,
-                it.source_url,
-                it.published_at_ms,
-                r.tags,
-                it.body_markdown,
-                it.translation_id,
-                r.record,
-                r.notes,
-                r.agent_id,
-                r.agent_seq,
-                r.created_at,
-            ])?;
+            let content = Content::of(r.item, r.tags, r.record);
+            let created_at = r.created_at.as_millis();
+            let mut p: Vec<&dyn ToSql> = Vec::with_capacity(Content::NAMES.len() + 7);
+            p.push(&r.item_id);
+            p.push(&r.version);
+            content.push_params(&mut p);
+            p.push(&r.item.body_markdown);
+            p.push(&r.notes);
+            p.push(&r.agent_id);
+            p.push(&r.agent_seq);
+            p.push(&created_at);
+            st.execute(p.as_slice())?;
         }
         Ok(())
     }
@@ -528,8 +579,8 @@ impl SqliteTx<'_> {
                 r.item_id,
                 r.external_id,
                 r.version,
-                r.kind,
-                r.at
+                r.kind.as_str(),
+                r.at.as_millis()
             ])?;
         }
         Ok(())
@@ -542,9 +593,9 @@ impl SqliteTx<'_> {
         )?;
         for r in rows {
             st.execute(params![
-                r.at,
+                r.at.as_millis(),
                 r.actor(),
-                r.action,
+                r.action.as_str(),
                 r.tenant_id,
                 r.subject,
                 r.detail()

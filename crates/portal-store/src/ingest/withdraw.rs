@@ -1,26 +1,27 @@
 //! Applying a withdraw call: items leave the public pages and stay in the archive.
 
-use portal_core::{FieldError, PublicationState};
+use portal_core::{FieldError, PublicationState, UnixMillis};
 
 use super::tx::{AuditRow, FeedRow, IngestTx, Records};
 use super::{EntryOutcome, Outcome};
-use crate::{AgentAuth, Result, StoreError};
+use crate::events::{AuditAction, FeedKind};
+use crate::{AgentAuth, Refusal, Result, StoreError};
 
 pub(super) async fn apply_withdraw<T: IngestTx>(
     tx: &mut T,
     auth: &AgentAuth,
     entries: &[(i64, String)],
-    now: i64,
+    now: UnixMillis,
 ) -> Result<Vec<EntryOutcome>> {
     let hwm = tx
         .agents(&[auth.agent_id.as_str()])
         .await?
         .first()
         .map(|a| a.high_water_seq)
-        .ok_or_else(|| StoreError::Refused(format!("agent {} is not enrolled", auth.agent_id)))?;
+        .ok_or_else(|| StoreError::Refused(Refusal::NotEnrolled(auth.agent_id.clone())))?;
     let ids: Vec<&str> = entries.iter().map(|(_, id)| id.as_str()).collect();
     let mut current = tx.current_items(auth.tenant_id, &ids).await?;
-    let withdrawn = PublicationState::Withdrawn.as_str();
+    let withdrawn = PublicationState::Withdrawn;
     let mut results = Vec::with_capacity(entries.len());
     let mut done: Vec<(&str, i64, i32, i64)> = Vec::new();
     let mut max_seq = hwm;
@@ -50,7 +51,7 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
             continue;
         }
         tx.set_item_state(existing.id, withdrawn, now).await?;
-        existing.state = withdrawn.into();
+        existing.state = withdrawn;
         done.push((id, existing.id, existing.version, seq));
         results.push(EntryOutcome::new(
             seq,
@@ -66,7 +67,7 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
             item_id,
             external_id: id,
             version,
-            kind: "withdrawn",
+            kind: FeedKind::Withdrawn,
             at: now,
         })
         .collect();
@@ -75,7 +76,7 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
         .map(|&(id, _, version, seq)| AuditRow {
             at: now,
             agent_id: &auth.agent_id,
-            action: "item.withdraw",
+            action: AuditAction::ItemWithdraw,
             tenant_id: auth.tenant_id,
             subject: id,
             version,

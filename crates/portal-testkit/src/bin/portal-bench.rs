@@ -300,7 +300,7 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
     let (grpc, http, echo_addr) = (free_addr()?, free_addr()?, free_addr()?);
     let mut extra = format!("grpc_listen = \"{grpc}\"\nhttp_listen = \"{http}\"\n");
     let scratch_db = if cli.postgres {
-        let url = portal_store::scratch::create_postgres_database("portal_bench").await?;
+        let url = portal_store::testing::create_postgres_database("portal_bench").await?;
         extra.push_str(&format!("database_url = {url:?}\n"));
         Some(url)
     } else {
@@ -425,7 +425,7 @@ async fn orchestrate(cli: &Cli) -> anyhow::Result<()> {
     let _ = echo.wait();
     if let Some(url) = scratch_db {
         // The benchmark's items are of no further use; do not leave them on the server.
-        portal_store::scratch::drop_postgres_database(&url).await?;
+        portal_store::testing::drop_postgres_database(&url).await?;
     }
     result
 }

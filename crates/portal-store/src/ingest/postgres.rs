@@ -1,4 +1,5 @@
-//! Ingest statements of fixed shape on PostgreSQL.
+//! Ingest on PostgreSQL: the writer thread with its own connection, and [`PgTx`], whose
+//! statements have a fixed shape.
 //!
 //! A group's rows travel as one JSON document per statement (`json_to_recordset`), so every
 //! statement has the same text whatever the group size: the writer's connection prepares it
@@ -18,13 +19,309 @@
 //! batches went from 22.3k to 23.8k items/s (three A/B runs each).
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
-use portal_core::NormalizedItem;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend, Statement, Value};
+use portal_core::{PublicationState, UnixMillis};
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, DbBackend, Statement, TransactionTrait, Value,
+};
 use serde::Serialize;
+use tokio::sync::{mpsc, oneshot};
 
-use super::tx::{AgentRow, CurrentItem, ItemRow, Records};
-use crate::{Result, StoreError};
+use super::columns::{self, Content};
+use super::tx::{AgentRow, CurrentItem, IngestTx, ItemRow, Known, Records, TenantRow, parse_state};
+use super::{GroupSize, Job, Outcome, absorb, apply_jobs, reply_all, take_group};
+use crate::tenants::parse_kind;
+use crate::{Result, Store, StoreError};
+
+/// Starts the PostgreSQL writer: an OS thread with its own single-threaded runtime and its own
+/// connection (`opts`), running [`writer`] with `store`'s pool for everything else. Like the
+/// SQLite writer, it keeps the group's round trips off the runtime that answers requests, and
+/// its connection is never shared: no ping before a group, and its prepared statements stay
+/// cached. Returns once the connection is open (or could not be opened).
+pub(crate) async fn spawn_pg_writer(
+    opts: sea_orm::ConnectOptions,
+    store: Store,
+    jobs: mpsc::Receiver<Job>,
+) -> Result<()> {
+    let (ready, opened) = oneshot::channel::<Result<()>>();
+    std::thread::Builder::new()
+        .name("portal-writer".into())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = ready.send(Err(StoreError::Db(sea_orm::DbErr::Custom(format!(
+                        "writer runtime: {e}"
+                    )))));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                match sea_orm::Database::connect(opts).await {
+                    Ok(own) => {
+                        let _ = ready.send(Ok(()));
+                        writer(store.with_connection(own), jobs).await;
+                    }
+                    Err(e) => {
+                        let _ = ready.send(Err(e.into()));
+                    }
+                }
+            });
+        })
+        .map_err(|e| StoreError::Db(sea_orm::DbErr::Custom(format!("thread: {e}"))))?;
+    opened.await.map_err(|_| {
+        StoreError::Db(sea_orm::DbErr::Custom(
+            "the writer thread ended at start".into(),
+        ))
+    })?
+}
+
+/// The group-commit writer: one transaction per group, with the calls that arrive while it is
+/// applied (see `ingest::absorb`).
+async fn writer(store: Store, mut rx: mpsc::Receiver<Job>) {
+    let mut known = Known::default();
+    let mut young = YoungTable::default();
+    while let Some(first) = rx.recv().await {
+        let mut jobs = take_group(first, &mut rx);
+        let outcome = async {
+            let txn = store.db.begin().await?;
+            let mut all = apply_jobs(&mut PgTx::new(&txn, &mut known), &jobs).await?;
+            let mut size = GroupSize::of(&jobs);
+            while let Some(start) = absorb(&mut jobs, &mut size, &mut rx) {
+                let more = apply_jobs(&mut PgTx::new(&txn, &mut known), &jobs[start..]).await?;
+                all.extend(more);
+            }
+            txn.commit().await?;
+            Ok(all)
+        }
+        .await;
+        let new_items = match &outcome {
+            Ok(all) => all
+                .iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.outcome == Outcome::Accepted && e.version == 1)
+                .count(),
+            Err(_) => 0,
+        };
+        reply_all(jobs, outcome);
+        young.inserted(&store.db, new_items).await;
+    }
+}
+
+/// [`IngestTx`] on the PostgreSQL writer's transaction, with what its writer remembers.
+pub(crate) struct PgTx<'t> {
+    txn: &'t DatabaseTransaction,
+    known: &'t mut Known,
+    /// Agents as of this transaction: read once (locked until commit), kept up to date by its
+    /// own writes.
+    agents: HashMap<String, AgentRow>,
+    /// Current items read by `prefetch`, valid until this transaction writes an item.
+    prefetched: Option<Prefetched>,
+}
+
+impl<'t> PgTx<'t> {
+    fn new(txn: &'t DatabaseTransaction, known: &'t mut Known) -> Self {
+        Self {
+            txn,
+            known,
+            agents: HashMap::new(),
+            prefetched: None,
+        }
+    }
+}
+
+impl IngestTx for PgTx<'_> {
+    async fn prefetch(&mut self, run: &[Job]) -> Result<()> {
+        let mut agent_ids: Vec<&str> = Vec::new();
+        let mut item_ids: Vec<&str> = Vec::new();
+        for (agent, items) in run.iter().filter_map(Job::publish_ids) {
+            agent_ids.push(agent);
+            item_ids.extend(items);
+        }
+        agent_ids.sort_unstable();
+        agent_ids.dedup();
+        item_ids.sort_unstable();
+        item_ids.dedup();
+        let (agents, items) = prefetch(self.txn, &agent_ids, &item_ids).await?;
+        for a in agents {
+            self.agents.insert(a.id.clone(), a);
+        }
+        self.prefetched = Some(items);
+        Ok(())
+    }
+
+    async fn agents(&mut self, ids: &[&str]) -> Result<Vec<AgentRow>> {
+        let missing: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| !self.agents.contains_key(*id))
+            .collect();
+        if !missing.is_empty() {
+            for a in agents(self.txn, &missing).await? {
+                self.agents.insert(a.id.clone(), a);
+            }
+        }
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.agents.get(*id).cloned())
+            .collect())
+    }
+
+    async fn tenants(&mut self, ids: &[i64]) -> Result<Vec<TenantRow>> {
+        let known = &mut self.known.tenants;
+        let mut missing: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !known.contains_key(id))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = self
+                .txn
+                .query_all_raw(statement(
+                    "SELECT id, slug, kind FROM tenants WHERE id = ANY($1::text::bigint[])",
+                    vec![Value::from(format!("{{{list}}}"))],
+                ))
+                .await?;
+            for r in rows {
+                let kind: String = r.try_get("", "kind")?;
+                let row = TenantRow {
+                    id: r.try_get("", "id")?,
+                    slug: r.try_get("", "slug")?,
+                    kind: parse_kind(&kind)?,
+                };
+                known.insert(row.id, row);
+            }
+        }
+        let mut out: Vec<TenantRow> = ids.iter().filter_map(|id| known.get(id).cloned()).collect();
+        out.sort_unstable_by_key(|t| t.id);
+        out.dedup_by_key(|t| t.id);
+        Ok(out)
+    }
+
+    async fn certificate_owners(&mut self, serials: &[&str]) -> Result<Vec<(String, String)>> {
+        let known = &mut self.known.certificates;
+        let missing: Vec<&str> = serials
+            .iter()
+            .copied()
+            .filter(|s| !known.contains_key(*s))
+            .collect();
+        if !missing.is_empty() {
+            let rows = self
+                .txn
+                .query_all_raw(statement(
+                    "SELECT serial, agent_id FROM certificates \
+                     WHERE serial = ANY($1::text::text[])",
+                    vec![text_array(&missing)],
+                ))
+                .await?;
+            for r in rows {
+                known.insert(r.try_get("", "serial")?, r.try_get("", "agent_id")?);
+            }
+        }
+        Ok(serials
+            .iter()
+            .filter_map(|s| known.get(*s).map(|owner| (s.to_string(), owner.clone())))
+            .collect())
+    }
+
+    async fn current_items(
+        &mut self,
+        tenant_id: i64,
+        external_ids: &[&str],
+    ) -> Result<HashMap<String, CurrentItem>> {
+        if let Some(found) = self
+            .prefetched
+            .as_ref()
+            .and_then(|p| p.get(tenant_id, external_ids))
+        {
+            return Ok(found);
+        }
+        current_items(self.txn, tenant_id, external_ids).await
+    }
+
+    async fn insert_items(&mut self, rows: &[ItemRow<'_>]) -> Result<Vec<i64>> {
+        self.prefetched = None;
+        let ids = insert_items(self.txn, rows).await?;
+        rows.iter()
+            .map(|r| {
+                ids.get(&(r.tenant_id, r.item.id.clone()))
+                    .copied()
+                    .ok_or_else(|| {
+                        StoreError::Db(sea_orm::DbErr::Custom(format!(
+                            "inserted item {} was not returned",
+                            r.item.id
+                        )))
+                    })
+            })
+            .collect()
+    }
+
+    async fn update_item(&mut self, id: i64, row: &ItemRow<'_>) -> Result<()> {
+        self.prefetched = None;
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            let set: Vec<String> = ["version"]
+                .iter()
+                .chain(Content::NAMES)
+                .chain(&["state", "province_review", "updated_at"])
+                .map(|c| format!("{c} = r.{c}"))
+                .collect();
+            format!(
+                "UPDATE items SET {} FROM json_to_record($1::text::json) AS r(version int, {}, \
+                 state text, province_review text, updated_at bigint) \
+                 WHERE items.id = $2 AND items.tenant_id = $3",
+                set.join(", "),
+                columns::pg_record_types()
+            )
+        });
+        let doc = item_json(row);
+        self.txn
+            .execute_raw(statement(
+                &SQL,
+                vec![json(&doc)?, id.into(), row.tenant_id.into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    async fn set_item_state(
+        &mut self,
+        id: i64,
+        state: PublicationState,
+        now: UnixMillis,
+    ) -> Result<()> {
+        self.prefetched = None;
+        self.txn
+            .execute_raw(statement(
+                "UPDATE items SET state = $2, updated_at = $3 WHERE id = $1",
+                vec![id.into(), state.as_str().into(), now.as_millis().into()],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    async fn record(&mut self, rec: &Records<'_>) -> Result<()> {
+        self.prefetched = None;
+        record(self.txn, rec).await?;
+        for (id, seq) in &rec.marks {
+            if let Some(a) = self.agents.get_mut(*id) {
+                a.high_water_seq = *seq;
+            }
+        }
+        Ok(())
+    }
+}
 
 fn json<T: Serialize>(rows: &T) -> Result<Value> {
     serde_json::to_string(rows)
@@ -60,7 +357,7 @@ fn statement(sql: &str, values: Vec<Value>) -> Statement {
 
 /// The agents among `ids`, locked until commit, so two hub replicas cannot both accept the
 /// same sequence number.
-pub(super) async fn agents(txn: &DatabaseTransaction, ids: &[&str]) -> Result<Vec<AgentRow>> {
+async fn agents(txn: &DatabaseTransaction, ids: &[&str]) -> Result<Vec<AgentRow>> {
     let rows = txn
         .query_all_raw(statement(
             "SELECT id, tenant_id, revoked_at IS NOT NULL AS revoked, high_water_seq \
@@ -81,7 +378,7 @@ pub(super) async fn agents(txn: &DatabaseTransaction, ids: &[&str]) -> Result<Ve
 }
 
 /// The current rows of a tenant's items among `external_ids`, by external id.
-pub(super) async fn current_items(
+async fn current_items(
     txn: &DatabaseTransaction,
     tenant_id: i64,
     external_ids: &[&str],
@@ -101,7 +398,7 @@ pub(super) async fn current_items(
                     id: r.try_get("", "id")?,
                     version: r.try_get("", "version")?,
                     content_hash: r.try_get("", "content_hash")?,
-                    state: r.try_get("", "state")?,
+                    state: parse_state(&r.try_get::<String>("", "state")?)?,
                 },
             ))
         })
@@ -109,7 +406,7 @@ pub(super) async fn current_items(
 }
 
 /// Current items read ahead, for the tenants of the agents read with them.
-pub(crate) struct Prefetched {
+struct Prefetched {
     /// The items found, by tenant (every tenant read has an entry) and external id.
     by_tenant: HashMap<i64, HashMap<String, CurrentItem>>,
     asked: std::collections::HashSet<String>,
@@ -117,11 +414,7 @@ pub(crate) struct Prefetched {
 
 impl Prefetched {
     /// The answer to `current_items(tenant_id, external_ids)`, if this read covered it.
-    pub(crate) fn get(
-        &self,
-        tenant_id: i64,
-        external_ids: &[&str],
-    ) -> Option<HashMap<String, CurrentItem>> {
+    fn get(&self, tenant_id: i64, external_ids: &[&str]) -> Option<HashMap<String, CurrentItem>> {
         let items = self.by_tenant.get(&tenant_id)?;
         if !external_ids.iter().all(|e| self.asked.contains(*e)) {
             return None;
@@ -139,7 +432,7 @@ impl Prefetched {
 /// trip, the current rows of their tenants' items among `item_ids`. (The tenants go to the
 /// items' lookup as an array: joined to the agents instead, the planner hashed a scan of the
 /// whole table, 13 ms per group at 7,000 items; this way it probes the unique index.)
-pub(super) async fn prefetch(
+async fn prefetch(
     txn: &DatabaseTransaction,
     agent_ids: &[&str],
     item_ids: &[&str],
@@ -176,7 +469,7 @@ pub(super) async fn prefetch(
                     id: r.try_get("", "item_id")?,
                     version: r.try_get("", "version")?,
                     content_hash: r.try_get("", "content_hash")?,
-                    state: r.try_get("", "state")?,
+                    state: parse_state(&r.try_get::<String>("", "state")?)?,
                 },
             )),
         }
@@ -195,88 +488,52 @@ pub(super) async fn prefetch(
     Ok((agents, Prefetched { by_tenant, asked }))
 }
 
-/// The content columns items and versions share, as JSON (the names are the columns').
-#[derive(Serialize)]
-struct ContentJson<'a> {
-    content_hash: &'a str,
-    category: &'a str,
-    language: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    author: &'a str,
-    source: &'a str,
-    source_url: Option<&'a str>,
-    published_at: i64,
-    tags: &'a str,
-    translation_id: Option<&'a str>,
-    record: Option<&'a str>,
-}
-
-impl<'a> ContentJson<'a> {
-    fn of(it: &'a NormalizedItem, tags: &'a str, record: Option<&'a str>) -> Self {
-        Self {
-            content_hash: &it.content_hash,
-            category: &it.category,
-            language: &it.language,
-            title: &it.title,
-            summary: it.summary.as_deref(),
-            author: &it.author,
-            source: &it.source,
-            source_url: it.source_url.as_deref(),
-            published_at: it.published_at_ms,
-            tags,
-            translation_id: it.translation_id.as_deref(),
-            record,
-        }
-    }
-}
-
-/// An item row as JSON.
+/// An item row as JSON: the content columns and the item's own.
 #[derive(Serialize)]
 struct ItemJson<'a> {
     tenant_id: i64,
     external_id: &'a str,
     version: i32,
     #[serde(flatten)]
-    content: ContentJson<'a>,
+    content: Content<'a>,
     state: &'a str,
     province_review: &'a str,
     updated_at: i64,
 }
 
+fn item_json<'a>(r: &'a ItemRow<'a>) -> ItemJson<'a> {
+    ItemJson {
+        tenant_id: r.tenant_id,
+        external_id: &r.item.id,
+        version: r.version,
+        content: Content::of(r.item, r.tags, r.record),
+        state: r.state.as_str(),
+        province_review: r.review.as_str(),
+        updated_at: r.updated_at.as_millis(),
+    }
+}
+
 /// Inserts new items; their ids by `(tenant id, external id)`.
-pub(super) async fn insert_items(
+async fn insert_items(
     txn: &DatabaseTransaction,
     rows: &[ItemRow<'_>],
 ) -> Result<HashMap<(i64, String), i64>> {
-    let doc: Vec<ItemJson> = rows
-        .iter()
-        .map(|r| ItemJson {
-            tenant_id: r.tenant_id,
-            external_id: &r.item.id,
-            version: r.version,
-            content: ContentJson::of(r.item, r.tags, r.record),
-            state: r.state,
-            province_review: r.review,
-            updated_at: r.updated_at,
-        })
-        .collect();
-    let rows = txn
-        .query_all_raw(statement(
-            "INSERT INTO items (tenant_id, external_id, version, content_hash, category, \
-             language, title, summary, author, source, source_url, published_at, tags, \
-             translation_id, record, state, province_review, updated_at) \
-             SELECT tenant_id, external_id, version, content_hash, category, language, title, \
-             summary, author, source, source_url, published_at, tags, translation_id, record, \
-             state, province_review, updated_at \
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let cols = format!(
+            "tenant_id, external_id, version, {}, state, province_review, updated_at",
+            columns::names()
+        );
+        format!(
+            "INSERT INTO items ({cols}) SELECT {cols} \
              FROM json_to_recordset($1::text::json) AS r(tenant_id bigint, external_id text, \
-             version int, content_hash text, category text, language text, title text, \
-             summary text, author text, source text, source_url text, published_at bigint, \
-             tags text, translation_id text, record text, state text, province_review text, \
-             updated_at bigint) \
+             version int, {}, state text, province_review text, updated_at bigint) \
              RETURNING id, tenant_id, external_id",
-            vec![json(&doc)?],
-        ))
+            columns::pg_record_types()
+        )
+    });
+    let doc: Vec<ItemJson> = rows.iter().map(item_json).collect();
+    let rows = txn
+        .query_all_raw(statement(&SQL, vec![json(&doc)?]))
         .await?;
     rows.iter()
         .map(|r| {
@@ -293,7 +550,7 @@ struct VersionJson<'a> {
     item_id: i64,
     version: i32,
     #[serde(flatten)]
-    content: ContentJson<'a>,
+    content: Content<'a>,
     /// Where the body is in the statement's body parameter: 1-based byte offset, length.
     body_at: usize,
     body_len: usize,
@@ -333,7 +590,7 @@ struct MarkJson<'a> {
 }
 
 /// Writes the records of a run in one statement.
-pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Result<()> {
+async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Result<()> {
     let mut bodies = Vec::with_capacity(
         rec.versions
             .iter()
@@ -346,7 +603,7 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
         .map(|r| VersionJson {
             item_id: r.item_id,
             version: r.version,
-            content: ContentJson::of(r.item, r.tags, r.record),
+            content: Content::of(r.item, r.tags, r.record),
             body_at: bodies.len() + 1,
             body_len: {
                 bodies.extend_from_slice(r.item.body_markdown.as_bytes());
@@ -355,7 +612,7 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
             notes: r.notes.as_deref(),
             agent_id: r.agent_id,
             agent_seq: r.agent_seq,
-            created_at: r.created_at,
+            created_at: r.created_at.as_millis(),
         })
         .collect();
     let feed: Vec<FeedJson> = rec
@@ -368,8 +625,8 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
             item_id: r.item_id,
             external_id: r.external_id,
             version: r.version,
-            kind: r.kind,
-            at: r.at,
+            kind: r.kind.as_str(),
+            at: r.at.as_millis(),
         })
         .collect();
     let audits: Vec<AuditJson> = rec
@@ -378,9 +635,9 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
         .enumerate()
         .map(|(n, r)| AuditJson {
             n,
-            at: r.at,
+            at: r.at.as_millis(),
             actor: r.actor(),
-            action: r.action,
+            action: r.action.as_str(),
             tenant_id: r.tenant_id,
             subject: r.subject,
             detail: r.detail(),
@@ -392,30 +649,33 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
         .map(|&(id, seq)| MarkJson { id, seq })
         .collect();
     // Every data-modifying WITH clause runs to completion whether or not anything reads it.
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "WITH v AS (INSERT INTO item_versions (item_id, version, {names}, body_markdown, \
+             notes, agent_id, agent_seq, created_at) \
+             SELECT item_id, version, {names}, \
+             convert_from(substring($5::bytea FROM body_at FOR body_len), 'UTF8'), \
+             notes, agent_id, agent_seq, created_at \
+             FROM json_to_recordset($1::text::json) AS r(item_id bigint, version int, \
+             {types}, body_at int, body_len int, notes text, agent_id text, agent_seq bigint, \
+             created_at bigint)), \
+             f AS (INSERT INTO change_feed (tenant_id, item_id, external_id, version, kind, at) \
+             SELECT tenant_id, item_id, external_id, version, kind, at \
+             FROM json_to_recordset($2::text::json) AS r(n int, tenant_id bigint, \
+             item_id bigint, external_id text, version int, kind text, at bigint) ORDER BY n), \
+             a AS (INSERT INTO audit_log (at, actor, action, tenant_id, subject, detail) \
+             SELECT at, actor, action, tenant_id, subject, detail \
+             FROM json_to_recordset($3::text::json) AS r(n int, at bigint, actor text, \
+             action text, tenant_id bigint, subject text, detail text) ORDER BY n) \
+             UPDATE agents SET high_water_seq = m.seq \
+             FROM json_to_recordset($4::text::json) AS m(id text, seq bigint) \
+             WHERE agents.id = m.id",
+            names = columns::names(),
+            types = columns::pg_record_types(),
+        )
+    });
     txn.execute_raw(statement(
-        "WITH v AS (INSERT INTO item_versions (item_id, version, content_hash, category, \
-         language, title, summary, author, source, source_url, published_at, tags, \
-         body_markdown, translation_id, record, notes, agent_id, agent_seq, created_at) \
-         SELECT item_id, version, content_hash, category, language, title, summary, author, \
-         source, source_url, published_at, tags, \
-         convert_from(substring($5::bytea FROM body_at FOR body_len), 'UTF8'), \
-         translation_id, record, notes, agent_id, agent_seq, created_at \
-         FROM json_to_recordset($1::text::json) AS r(item_id bigint, version int, \
-         content_hash text, category text, language text, title text, summary text, \
-         author text, source text, source_url text, published_at bigint, tags text, \
-         body_at int, body_len int, translation_id text, record text, notes text, \
-         agent_id text, agent_seq bigint, created_at bigint)), \
-         f AS (INSERT INTO change_feed (tenant_id, item_id, external_id, version, kind, at) \
-         SELECT tenant_id, item_id, external_id, version, kind, at \
-         FROM json_to_recordset($2::text::json) AS r(n int, tenant_id bigint, item_id bigint, \
-         external_id text, version int, kind text, at bigint) ORDER BY n), \
-         a AS (INSERT INTO audit_log (at, actor, action, tenant_id, subject, detail) \
-         SELECT at, actor, action, tenant_id, subject, detail \
-         FROM json_to_recordset($3::text::json) AS r(n int, at bigint, actor text, \
-         action text, tenant_id bigint, subject text, detail text) ORDER BY n) \
-         UPDATE agents SET high_water_seq = m.seq \
-         FROM json_to_recordset($4::text::json) AS m(id text, seq bigint) \
-         WHERE agents.id = m.id",
+        &SQL,
         vec![
             json(&versions)?,
             json(&feed)?,
@@ -443,7 +703,7 @@ pub(super) async fn record(txn: &DatabaseTransaction, rec: &Records<'_>) -> Resu
 /// the table itself each time the items it inserted reach the table's size at the last
 /// analysis (from 1,000): a handful of times while the table is young, almost never after.
 #[derive(Default)]
-pub(crate) struct YoungTable {
+struct YoungTable {
     /// Items inserted since the last analysis, and how many there must be for the next one
     /// (`None` until the table's size was read).
     inserted: u64,
@@ -453,7 +713,7 @@ pub(crate) struct YoungTable {
 impl YoungTable {
     const FIRST: u64 = 1_000;
 
-    pub(crate) async fn inserted<C: ConnectionTrait>(&mut self, db: &C, n: usize) {
+    async fn inserted<C: ConnectionTrait>(&mut self, db: &C, n: usize) {
         if n == 0 {
             return;
         }
@@ -502,7 +762,7 @@ mod tests {
     async fn text_arrays_reach_the_server_intact() {
         let db = Database::connect(format!(
             "{}/postgres",
-            crate::scratch::postgres_server_url()
+            crate::testing::postgres_server_url()
         ))
         .await
         .expect("PostgreSQL must be running (see .ci/run)");

@@ -1,7 +1,27 @@
-//! Throw-away databases for tests and benchmarks, so that every run starts from an empty schema
-//! on both backends.
+//! For tests and benchmarks only (the `testing` feature, never enabled by the hub): throw-away
+//! databases, so that every run starts from an empty schema on both backends, and a way into
+//! the raw connection for tests that look under the store's API (migrations, planner
+//! statistics).
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use sea_orm_migration::MigratorTrait;
+
+use crate::Store;
+
+/// The store's own connection pool.
+pub fn connection(store: &Store) -> &DatabaseConnection {
+    &store.db
+}
+
+/// Rolls back the newest `n` migrations.
+pub async fn migrate_down(store: &Store, n: u32) -> crate::Result<()> {
+    Ok(crate::migration::Migrator::down(&store.db, Some(n)).await?)
+}
+
+/// Applies every pending migration.
+pub async fn migrate_up(store: &Store) -> crate::Result<()> {
+    Ok(crate::migration::Migrator::up(&store.db, None).await?)
+}
 
 /// Base URL of the PostgreSQL server used by tests: `PORTAL_TEST_POSTGRES_URL`, or the local
 /// server on 127.0.0.1:5432.
