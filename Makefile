@@ -20,11 +20,13 @@ test:
 		$(CARGO) test --workspace --no-fail-fast; \
 	fi
 
-## make bench: ingest benchmark (hub vs bare tonic mTLS echo); see BENCHMARKS.md
+## make bench: ingest benchmark (hub vs bare tonic mTLS echo), then an idle agent with 10,000
+## files against one with an empty folder; see BENCHMARKS.md
 bench:
 	$(CARGO) build --release --bins
 	./target/release/portal-bench --batch 100 --agents 8
 	./target/release/portal-bench --batch 1 --agents 64
+	./target/release/portal-agent-bench --files 10000
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -604,8 +604,11 @@ impl Scanner {
         match read_item(&self.dir, rel, &bytes) {
             Err(refused) => {
                 tracing::warn!(file = rel, error = %refused, "file is not a valid item; not sent");
+                // The item the file last published stays on the site (its last good version)
+                // and still belongs to the file, so that deleting the file withdraws it.
+                let item_id = known.as_ref().map_or("", |k| k.item_id.as_str());
                 self.outbox
-                    .reject_locally(&facts, "", &refused.errors, &refused.missing_media)
+                    .reject_locally(&facts, item_id, &refused.errors, &refused.missing_media)
                     .await?;
                 report.rejected += 1;
             }

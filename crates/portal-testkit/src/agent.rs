@@ -29,6 +29,10 @@ pub fn bin(name: &str) -> PathBuf {
     p
 }
 
+/// Fast loops for tests (appended to agent.toml by [`AgentProcess::enroll`]); everything else
+/// as shipped.
+const FAST_LOOPS: &str = "scan_interval_ms = 100\nbackoff_initial_ms = 50\nbackoff_max_ms = 500\nheartbeat_interval_secs = 2\n";
+
 /// An enrolled agent with its own data dir and content folder, run as a child process.
 pub struct AgentProcess {
     pub dir: tempfile::TempDir,
@@ -72,9 +76,8 @@ impl AgentProcess {
         let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
             dir.path().join("data/identity.json"),
         )?)?;
-        // Fast loops for tests; everything else as shipped.
         let mut cfg = std::fs::read_to_string(dir.path().join("data/agent.toml"))?;
-        cfg.push_str("scan_interval_ms = 100\nbackoff_initial_ms = 50\nbackoff_max_ms = 500\nheartbeat_interval_secs = 2\n");
+        cfg.push_str(FAST_LOOPS);
         std::fs::write(dir.path().join("data/agent.toml"), cfg)?;
         Ok(Self {
             agent_id: info["agent_id"].as_str().unwrap_or_default().to_string(),
@@ -101,6 +104,20 @@ impl AgentProcess {
         cfg.push('\n');
         std::fs::write(p, cfg)?;
         Ok(())
+    }
+
+    /// Drops the tests' fast loops from agent.toml: the agent then runs as shipped (for
+    /// benchmarks).
+    pub fn shipped_settings(&self) -> anyhow::Result<()> {
+        let p = self.data_dir().join("agent.toml");
+        let cfg = std::fs::read_to_string(&p)?;
+        std::fs::write(p, cfg.replace(FAST_LOOPS, ""))?;
+        Ok(())
+    }
+
+    /// The running agent's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// Sets an environment variable for the next [`Self::start`].

@@ -349,3 +349,23 @@ async fn the_index_is_reloaded_from_the_outbox_and_only_follows_commits() {
     let mut after = Scanner::load(ob.clone(), dir.to_path_buf()).await.unwrap();
     assert_eq!(after.scan_all().await.unwrap().published, 1);
 }
+
+#[tokio::test]
+async fn a_published_file_that_breaks_and_is_then_deleted_withdraws_its_item() {
+    let (out, content) = outbox_and_folder();
+    let ob = Outbox::open(out.path()).await.unwrap();
+    let dir = content.path();
+    std::fs::write(dir.join("a.md"), item("a", "x")).unwrap();
+    assert_eq!(scan(&ob, dir).await.unwrap().published, 1);
+    std::fs::write(dir.join("a.md"), "the front matter is gone").unwrap();
+    assert_eq!(scan(&ob, dir).await.unwrap().rejected, 1);
+    std::fs::remove_file(dir.join("a.md")).unwrap();
+    assert_eq!(scan(&ob, dir).await.unwrap().withdrawn, 1);
+    assert_eq!(
+        queued(&ob).await,
+        [
+            ("publish".into(), "a".into()),
+            ("withdraw".into(), "a".into())
+        ]
+    );
+}

@@ -177,3 +177,83 @@ fn paths_relative_to_the_folder() {
     assert_eq!(relative(dir, Path::new("/srv/export")).as_deref(), Some(""));
     assert_eq!(relative(dir, Path::new("/srv/other/a.md")), None);
 }
+
+#[test]
+fn what_the_watchers_thread_hands_over() {
+    use notify::event::{CreateKind, Flag, RemoveKind};
+    let root = Path::new("/srv/export");
+    let inbox = Inbox::default();
+    let ev = |kind, path: &str| Ok(notify::Event::new(kind).add_path(PathBuf::from(path)));
+    // Reads change nothing and do not even wake the loop.
+    inbox.handle(
+        root,
+        ev(
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            "/srv/export/a.md",
+        ),
+    );
+    inbox.handle(
+        root,
+        ev(
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            "/srv/export/a.md",
+        ),
+    );
+    let p = inbox.take();
+    assert!(p.paths.is_empty() && p.last.is_none());
+    // Changes are collected once per path.
+    inbox.handle(
+        root,
+        ev(EventKind::Create(CreateKind::File), "/srv/export/b.md"),
+    );
+    inbox.handle(
+        root,
+        ev(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            "/srv/export/b.md",
+        ),
+    );
+    let p = inbox.take();
+    assert_eq!(p.paths.len(), 1);
+    assert!(p.last.is_some() && !p.rescan && p.broken.is_none());
+    // Lost events ask for a full rescan; the folder itself going away breaks the watch.
+    inbox.handle(
+        root,
+        Ok(notify::Event::new(EventKind::Other).set_flag(Flag::Rescan)),
+    );
+    assert!(inbox.take().rescan);
+    inbox.handle(
+        root,
+        ev(EventKind::Remove(RemoveKind::Folder), "/srv/export"),
+    );
+    assert!(inbox.take().broken.is_some());
+    inbox.handle(
+        root,
+        Err(notify::Error::new(notify::ErrorKind::MaxFilesWatch)),
+    );
+    assert!(inbox.take().broken.is_some());
+    inbox.handle(root, Err(notify::Error::generic("read failed")));
+    assert!(inbox.take().rescan);
+}
+
+#[tokio::test]
+async fn a_folder_missing_at_start_is_picked_up_when_it_appears() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("export");
+    let timing = Timing {
+        watch: true,
+        debounce: Duration::from_millis(20),
+        full_rescan: Duration::from_millis(300),
+        poll: Duration::from_millis(100),
+    };
+    let agent = start(&dir, timing).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("a.md"), item("a", "A")).unwrap();
+    expect(&agent.outbox, &[("publish", "a")]).await;
+    // And so is what changes after the watcher could be set up (at the next safety-net
+    // interval).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    std::fs::write(dir.join("b.md"), item("b", "B")).unwrap();
+    expect(&agent.outbox, &[("publish", "b")]).await;
+}
