@@ -1,9 +1,16 @@
 //! End-to-end scenarios across real hubs and agents (real mutual TLS on loopback, real
-//! databases, real `portal-agent` and `portal-hub` processes), as one test binary of modules:
-//! one link instead of one per file.
+//! databases, real `portal-agent` and `portal-hub` processes, a real browser), as one test
+//! binary of modules: one link instead of one per file. Each module is a story a user of the
+//! federation lives through, and each test is named for what happens in it.
 
 mod agent_sending;
+mod content_folder;
+mod durability;
+mod enrollment_and_identity;
 mod hostile_peers;
 mod hostile_readers;
 mod hub_storage;
+mod media;
 mod operators;
+mod pages_in_a_browser;
+mod publishing;

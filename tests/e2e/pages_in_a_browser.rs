@@ -54,7 +54,7 @@ async fn rendered_dom(url: &str) -> String {
 
 /// The whole XSS corpus of portal-core, each vector armed to mark the page if it ever runs.
 fn attacks() -> String {
-    let vectors: Vec<String> = include_str!("../crates/portal-core/tests/xss_corpus.txt")
+    let vectors: Vec<String> = include_str!("../../crates/portal-core/tests/xss_corpus.txt")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.replace("PAYLOAD", "document.title='PWNED'"))
