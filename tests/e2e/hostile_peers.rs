@@ -271,3 +271,56 @@ async fn error_lists_are_capped_so_the_answer_always_fits() {
         assert!(e.errors[20].reason.contains("more errors not shown"));
     }
 }
+
+/// Handshakes that fail (a certificate from another CA, no TLS at all) are visible at the
+/// default log level, at most a line every ten seconds however many there are.
+#[tokio::test]
+async fn failed_tls_handshakes_are_logged_at_the_default_level() {
+    let mut hub = TestHub::start(Db::Sqlite).await.unwrap();
+    hub.add_tenant("stc", "Sở Tài chính").await.unwrap();
+    let a = AgentProcess::enroll(&hub, "stc").await.unwrap();
+    hub.stop().await;
+    let process = hub.spawn_process(&[], None).await.unwrap();
+    let now = portal_core::UnixMillis::from_system_time(std::time::SystemTime::now());
+    let rogue_ca = portal_pki::CertificateAuthority::generate("bentre.gov.vn", now, 1).unwrap();
+    let key = portal_pki::generate_agent_key("rogue").unwrap();
+    let cert = rogue_ca
+        .sign_agent_csr(
+            &key.csr_der,
+            &portal_pki::AgentIdentity {
+                domain: "bentre.gov.vn".into(),
+                tenant: "stc".into(),
+                agent_id: a.agent_id.clone(),
+            },
+            now,
+            Duration::from_secs(3600),
+        )
+        .unwrap();
+    let ca = std::fs::read_to_string(hub.ca_file()).unwrap();
+    for _ in 0..20 {
+        let _ = async {
+            let ch = portal_agent::uplink::connect(
+                &hub.grpc_addr().to_string(),
+                "127.0.0.1",
+                &ca,
+                Some((cert.cert_pem.clone(), key.key_pem.clone())),
+                Duration::from_secs(5),
+            )
+            .await?;
+            portal_proto::v1::agent_service_client::AgentServiceClient::new(ch)
+                .publish(one(1, news_item("x", "x", "x")))
+                .await?;
+            anyhow::Ok(())
+        }
+        .await;
+    }
+    let log = wait_for("the failed handshake in the log", T, || async {
+        let log = process.log();
+        Ok(log.contains("TLS handshake failed").then_some(log))
+    })
+    .await
+    .unwrap();
+    let lines = log.matches("TLS handshake failed").count();
+    assert!(log.contains("WARN"), "{log}");
+    assert!(lines <= 3, "{lines} lines for 20 failures:\n{log}");
+}

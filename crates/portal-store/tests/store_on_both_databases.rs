@@ -636,3 +636,22 @@ async fn history_is_paged_newest_first_without_bodies(store: Store) {
             .is_empty()
     );
 }
+
+/// A database URL the driver cannot parse is quoted in its error, password and all: the store
+/// takes the password out before anyone prints the error.
+#[tokio::test]
+async fn opening_a_database_never_shows_its_password() {
+    for url in [
+        "postgres://hub:p@ss w0rd@db.invalid:5432/portal",
+        "postgres://hub:se%40cret@db invalid/portal",
+        "postgres://hub@db invalid/portal?password=t0p-secret&sslmode=require",
+    ] {
+        let shown = match Store::open(url).await {
+            Ok(_) => panic!("{url} opened"),
+            Err(e) => e.to_string(),
+        };
+        for secret in ["p@ss w0rd", "se%40cret", "se@cret", "t0p-secret"] {
+            assert!(!shown.contains(secret), "{secret} shown in: {shown}");
+        }
+    }
+}

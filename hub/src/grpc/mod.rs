@@ -108,6 +108,11 @@ fn tls_incoming(
                     Ok(Ok(tls)) => {
                         let _ = conn_tx.send(Ok(Guarded::new(tls, deadlines, permit))).await;
                     }
+                    // A connection closed before a ClientHello is a port probe (a load
+                    // balancer's TCP check, a scanner), not a failed handshake.
+                    Ok(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                        tracing::debug!(%peer, "connection closed before the TLS handshake")
+                    }
                     Ok(Err(e)) => log.failed(peer, &e.to_string()),
                     Err(_) => log.failed(peer, "the handshake timed out"),
                 }
