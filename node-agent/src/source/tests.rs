@@ -2,6 +2,7 @@
 //! a medium.
 
 use super::*;
+use item_file::inside;
 
 fn outbox_and_folder() -> (tempfile::TempDir, tempfile::TempDir) {
     (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap())
