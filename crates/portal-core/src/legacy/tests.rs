@@ -1,4 +1,5 @@
 //! Tests of legacy Vietnamese encoding detection and conversion.
+use super::vni::*;
 use super::*;
 use LegacyEncoding::{Tcvn3, Vni};
 use Transport::{Latin1, RawBytes, Windows1252};
