@@ -103,6 +103,35 @@ impl Caller {
     }
 }
 
+/// One item to withdraw: the agent's sequence number, the item, and why (shown on the item's
+/// page; may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub seq: i64,
+    pub item_id: String,
+    pub reason: String,
+}
+
+impl Withdrawal {
+    /// Reasons longer than this are cut (on a character boundary).
+    pub const MAX_REASON_CHARS: usize = 500;
+
+    /// The reason is normalised like a title (NFC, no controls, one line) and cut.
+    pub fn new(seq: i64, item_id: impl Into<String>, reason: &str) -> Self {
+        let reason = portal_core::text::normalize_line(reason);
+        let reason = reason.as_str();
+        let reason = match reason.char_indices().nth(Self::MAX_REASON_CHARS) {
+            Some((cut, _)) => &reason[..cut],
+            None => reason,
+        };
+        Self {
+            seq,
+            item_id: item_id.into(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
 /// One call waiting for the writer.
 pub(crate) enum Job {
     Publish {
@@ -114,7 +143,7 @@ pub(crate) enum Job {
     },
     Withdraw {
         caller: Caller,
-        entries: Vec<(i64, String)>,
+        entries: Vec<Withdrawal>,
         now: UnixMillis,
         reply: oneshot::Sender<Result<Vec<EntryOutcome>>>,
     },
@@ -474,7 +503,7 @@ impl Store {
     pub async fn withdraw(
         &self,
         auth: &AgentAuth,
-        entries: Vec<(i64, String)>,
+        entries: Vec<Withdrawal>,
         now: UnixMillis,
     ) -> Result<Vec<EntryOutcome>> {
         let (reply, rx) = oneshot::channel();
@@ -496,7 +525,7 @@ impl Store {
     pub async fn withdraw_claimed(
         &self,
         claims: AgentClaims,
-        entries: Vec<(i64, String)>,
+        entries: Vec<Withdrawal>,
         now: UnixMillis,
     ) -> Result<Vec<EntryOutcome>> {
         let (reply, rx) = oneshot::channel();

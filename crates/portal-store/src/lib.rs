@@ -6,6 +6,7 @@
 //! [`ItemView`], [`FeedEntry`]...), never the sea-orm entities, which stay private, so the
 //! schema can change without changing the hub.
 
+mod catalog;
 mod categories;
 mod entity;
 mod events;
@@ -24,9 +25,10 @@ use std::time::Duration;
 use sea_orm::{ConnectOptions, DatabaseConnection};
 use sea_orm_migration::MigratorTrait;
 
+pub use catalog::{Listing, ListingQuery, RecordFilter, RecordOrder, Scope, SortAs, WithdrawnItem};
 pub use events::{Actor, AuditAction, FeedEntry, FeedKind};
 pub use identity::{Agent, AgentAuth, AgentClaims, Heartbeat, IssuedSerial, Refusal};
-pub use ingest::{EntryOutcome, IngestEntry, Outcome};
+pub use ingest::{EntryOutcome, IngestEntry, Outcome, Withdrawal};
 pub use media::MediaRecord;
 pub use read::{ItemPage, ItemView, StoredVersion, VersionView};
 pub use redact::{redact_in, redact_url};

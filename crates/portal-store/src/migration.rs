@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0005BodyOnce),
             Box::new(M0006BodyHtmlDerived),
             Box::new(M0007AuditInInsertOrder),
+            Box::new(M0008PublicPortal),
         ]
     }
 }
@@ -459,5 +460,74 @@ impl MigrationTrait for M0007AuditInInsertOrder {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.create_index(idx("ix_audit_at", "audit_log", &["at"], false))
             .await
+    }
+}
+
+/// What the public portal reads: when and why an item was withdrawn (its 410 page says so), and
+/// an item's category in the indexes, so that a category page is a range scan on the provincial
+/// site (approved items of every tenant) and on a tenant's site.
+struct M0008PublicPortal;
+
+impl MigrationName for M0008PublicPortal {
+    fn name(&self) -> &str {
+        "m0008_public_portal"
+    }
+}
+
+#[sea_orm_migration::async_trait::async_trait]
+impl MigrationTrait for M0008PublicPortal {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for col in [
+            big_integer_null("withdrawn_at"),
+            text_null("withdraw_reason"),
+        ] {
+            let mut col = col;
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("items"))
+                    .add_column(&mut col)
+                    .take(),
+            )
+            .await?;
+        }
+        for i in [
+            idx(
+                "ix_items_category_front",
+                "items",
+                &["category", "state", "province_review", "published_at"],
+                false,
+            ),
+            idx(
+                "ix_items_tenant_category",
+                "items",
+                &["tenant_id", "category", "state", "published_at"],
+                false,
+            ),
+        ] {
+            m.create_index(i).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["ix_items_category_front", "ix_items_tenant_category"] {
+            m.drop_index(
+                Index::drop()
+                    .name(name)
+                    .table(Alias::new("items"))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        for col in ["withdrawn_at", "withdraw_reason"] {
+            m.alter_table(
+                Table::alter()
+                    .table(Alias::new("items"))
+                    .drop_column(Alias::new(col))
+                    .take(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

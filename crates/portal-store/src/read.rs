@@ -75,7 +75,7 @@ pub struct StoredVersion {
     pub created_at: UnixMillis,
 }
 
-fn view(m: item::Model, t: &Tenant) -> ItemView {
+pub(crate) fn view(m: item::Model, t: &Tenant) -> ItemView {
     ItemView {
         tenant_slug: t.slug.clone(),
         tenant_name: t.name.clone(),

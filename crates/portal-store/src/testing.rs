@@ -18,6 +18,17 @@ pub async fn migrate_down(store: &Store, n: u32) -> crate::Result<()> {
     Ok(crate::migration::Migrator::down(&store.db, Some(n)).await?)
 }
 
+/// Reverts every migration from the newest down to `name`, that one included.
+pub async fn migrate_down_through(store: &Store, name: &str) -> crate::Result<()> {
+    use sea_orm_migration::MigratorTrait;
+    let all = crate::migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .ok_or_else(|| crate::StoreError::NotFound(format!("no migration {name}")))?;
+    migrate_down(store, (all.len() - at) as u32).await
+}
+
 /// Applies every pending migration.
 pub async fn migrate_up(store: &Store) -> crate::Result<()> {
     Ok(crate::migration::Migrator::up(&store.db, None).await?)

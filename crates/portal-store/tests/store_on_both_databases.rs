@@ -6,6 +6,7 @@ use common::{NOW, another_agent, claims_of, draft, enrolled, entry, operator};
 use portal_core::{ProvinceReview, PublicationState, TenantKind};
 use portal_store::{
     AuditAction, FeedKind, IngestEntry, IssuedSerial, Outcome, Refusal, Store, StoreError,
+    Withdrawal,
 };
 
 both_databases!(
@@ -110,7 +111,11 @@ async fn versions_dedup_and_replay(store: Store) {
     let w = store
         .withdraw(
             &auth,
-            vec![(6, "a".into()), (7, "nope".into()), (8, "a".into())],
+            vec![
+                Withdrawal::new(6, "a", "đã hết hiệu lực"),
+                Withdrawal::new(7, "nope", ""),
+                Withdrawal::new(8, "a", ""),
+            ],
             NOW,
         )
         .await
@@ -389,7 +394,7 @@ async fn claims_are_authorised_in_the_writer(store: Store) {
     let w = store
         .withdraw_claimed(
             claims(&good, "serial-t-good"),
-            vec![(11, "m-0".into())],
+            vec![Withdrawal::new(11, "m-0", "")],
             NOW,
         )
         .await;
@@ -399,7 +404,7 @@ async fn claims_are_authorised_in_the_writer(store: Store) {
     );
     let other = claims_of("t-other", "");
     let w = store
-        .withdraw_claimed(other, vec![(1, "m-0".into())], NOW)
+        .withdraw_claimed(other, vec![Withdrawal::new(1, "m-0", "")], NOW)
         .await;
     assert!(
         matches!(w, Err(StoreError::Refused(Refusal::NotEnrolled(_)))),
@@ -433,8 +438,9 @@ async fn bodies_are_rendered_on_read_and_restored_on_rollback(store: Store) {
     assert!(!html.contains("<script"), "{html}");
 
     let db = testing::connection(&store);
-    // m0007 (the audit index), then m0006.
-    testing::migrate_down(&store, 2).await.unwrap();
+    testing::migrate_down_through(&store, "m0006_body_html_derived")
+        .await
+        .unwrap();
     let stored = db
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),

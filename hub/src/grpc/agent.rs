@@ -105,6 +105,7 @@ impl AgentService for AgentApi {
             .map(|e| WithdrawEntry {
                 seq: e.seq,
                 item_id: e.item_id,
+                reason: e.reason,
             })
             .collect();
         let results = service::withdraw(&self.state, &caller, entries).await?;

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use portal_core::{FieldError, ItemDraft, UnixMillis};
-use portal_store::{EntryOutcome, Heartbeat, IngestEntry, Outcome};
+use portal_store::{EntryOutcome, Heartbeat, IngestEntry, Outcome, Withdrawal};
 
 use super::{AgentCaller, ServiceError, clip};
 use crate::health::Component;
@@ -20,6 +20,8 @@ pub struct PublishEntry {
 pub struct WithdrawEntry {
     pub seq: u64,
     pub item_id: String,
+    /// Why, in the agent's words (shown on the item's page; cut at 500 characters).
+    pub reason: String,
 }
 
 /// What an agent reports in a heartbeat.
@@ -264,7 +266,7 @@ pub async fn withdraw(
             seqs.take(e.seq),
             portal_core::item::validate_item_id(&e.item_id),
         ) {
-            (Ok(seq), Ok(())) => valid.push((seq, e.item_id)),
+            (Ok(seq), Ok(())) => valid.push(Withdrawal::new(seq, e.item_id, &e.reason)),
             (s, i) => refused_early.push(EntryOutcome::rejected(
                 i64::try_from(e.seq).unwrap_or(0),
                 e.item_id,

@@ -29,6 +29,11 @@ pub(crate) struct Model {
     /// `pending`, `approved` or `rejected` for the provincial portal (Art 9.4).
     pub province_review: String,
     pub updated_at: i64,
+    /// When the item was last withdrawn, and the reason its agent gave (read only while
+    /// `state` is `withdrawn`).
+    pub withdrawn_at: Option<i64>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub withdraw_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -528,15 +528,19 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn set_item_state(
-        &mut self,
-        id: i64,
-        state: PublicationState,
-        now: UnixMillis,
-    ) -> Result<()> {
+    async fn withdraw_item(&mut self, id: i64, reason: &str, now: UnixMillis) -> Result<()> {
+        let reason = (!reason.is_empty()).then_some(reason);
         self.conn
-            .prepare_cached("UPDATE items SET state = ?2, updated_at = ?3 WHERE id = ?1")?
-            .execute(params![id, state.as_str(), now.as_millis()])?;
+            .prepare_cached(
+                "UPDATE items SET state = ?2, updated_at = ?3, withdrawn_at = ?3, \
+                 withdraw_reason = ?4 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                PublicationState::Withdrawn.as_str(),
+                now.as_millis(),
+                reason
+            ])?;
         Ok(())
     }
 

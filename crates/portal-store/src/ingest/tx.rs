@@ -141,12 +141,8 @@ pub(crate) trait IngestTx {
     /// Inserts new items; their ids, in the order of `rows`.
     async fn insert_items(&mut self, rows: &[ItemRow<'_>]) -> Result<Vec<i64>>;
     async fn update_item(&mut self, id: i64, row: &ItemRow<'_>) -> Result<()>;
-    async fn set_item_state(
-        &mut self,
-        id: i64,
-        state: PublicationState,
-        now: UnixMillis,
-    ) -> Result<()>;
+    /// Takes an item off the public pages, noting when and why.
+    async fn withdraw_item(&mut self, id: i64, reason: &str, now: UnixMillis) -> Result<()>;
     /// Writes what a run of calls did: new versions, change-feed and audit entries (each in
     /// the order given) and the agents' raised high-water marks (`(agent id, seq)`).
     async fn record(&mut self, rec: &Records<'_>) -> Result<()>;

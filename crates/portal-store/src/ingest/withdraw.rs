@@ -3,14 +3,14 @@
 use portal_core::{FieldError, PublicationState, UnixMillis};
 
 use super::tx::{AuditRow, FeedRow, IngestTx, Records};
-use super::{EntryOutcome, Outcome};
+use super::{EntryOutcome, Outcome, Withdrawal};
 use crate::events::{AuditAction, FeedKind};
 use crate::{AgentAuth, Refusal, Result, StoreError};
 
 pub(super) async fn apply_withdraw<T: IngestTx>(
     tx: &mut T,
     auth: &AgentAuth,
-    entries: &[(i64, String)],
+    entries: &[Withdrawal],
     now: UnixMillis,
 ) -> Result<Vec<EntryOutcome>> {
     let hwm = tx
@@ -19,14 +19,14 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
         .first()
         .map(|a| a.high_water_seq)
         .ok_or_else(|| StoreError::Refused(Refusal::NotEnrolled(auth.agent_id.clone())))?;
-    let ids: Vec<&str> = entries.iter().map(|(_, id)| id.as_str()).collect();
+    let ids: Vec<&str> = entries.iter().map(|w| w.item_id.as_str()).collect();
     let mut current = tx.current_items(auth.tenant_id, &ids).await?;
     let withdrawn = PublicationState::Withdrawn;
     let mut results = Vec::with_capacity(entries.len());
     let mut done: Vec<(&str, i64, i32, i64)> = Vec::new();
     let mut max_seq = hwm;
-    for (seq, id) in entries {
-        let (seq, id) = (*seq, id.as_str());
+    for w in entries {
+        let (seq, id) = (w.seq, w.item_id.as_str());
         max_seq = max_seq.max(seq);
         if seq <= hwm {
             results.push(EntryOutcome::new(seq, id, Outcome::Duplicate, 0));
@@ -50,7 +50,7 @@ pub(super) async fn apply_withdraw<T: IngestTx>(
             ));
             continue;
         }
-        tx.set_item_state(existing.id, withdrawn, now).await?;
+        tx.withdraw_item(existing.id, &w.reason, now).await?;
         existing.state = withdrawn;
         done.push((id, existing.id, existing.version, seq));
         results.push(EntryOutcome::new(

@@ -299,17 +299,19 @@ impl IngestTx for PgTx<'_> {
         Ok(())
     }
 
-    async fn set_item_state(
-        &mut self,
-        id: i64,
-        state: PublicationState,
-        now: UnixMillis,
-    ) -> Result<()> {
+    async fn withdraw_item(&mut self, id: i64, reason: &str, now: UnixMillis) -> Result<()> {
         self.prefetched = None;
+        let reason = (!reason.is_empty()).then(|| reason.to_string());
         self.txn
             .execute_raw(statement(
-                "UPDATE items SET state = $2, updated_at = $3 WHERE id = $1",
-                vec![id.into(), state.as_str().into(), now.as_millis().into()],
+                "UPDATE items SET state = $2, updated_at = $3, withdrawn_at = $3, \
+                 withdraw_reason = $4 WHERE id = $1",
+                vec![
+                    id.into(),
+                    PublicationState::Withdrawn.as_str().into(),
+                    now.as_millis().into(),
+                    reason.into(),
+                ],
             ))
             .await?;
         Ok(())
