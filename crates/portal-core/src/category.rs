@@ -103,6 +103,29 @@ pub struct FieldDef {
     /// The columns of a `table` field, checked for each row.
     #[serde(rename = "column", default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<FieldDef>,
+    /// English display label of each allowed value (the code when missing).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub allowed_labels_en: BTreeMap<String, String>,
+    /// A column of the category's table on the public portal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list: bool,
+    /// How readers can narrow the category's table by this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterKind>,
+}
+
+/// How readers narrow a record table by one field (GET parameters named after the field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FilterKind {
+    /// One value from a drop-down: the allowed values of an enum, the values present otherwise.
+    Choice,
+    /// Text the field contains.
+    Contains,
+    /// The year of a date.
+    Year,
+    /// A date between two days (`<field>_from`, `<field>_to`).
+    Range,
 }
 
 /// A field is required when the (normalised) value of `field` is one of `equals`.
@@ -365,6 +388,21 @@ fn check_fields(
         for label in f.allowed_labels_vi.values() {
             text_ok(p, &at, "allowed_labels_vi", label);
         }
+        for label in f.allowed_labels_en.values() {
+            text_ok(p, &at, "allowed_labels_en", label);
+        }
+        let date = f.ty == FieldType::Date;
+        problems!(p, at;
+            f.allowed_labels_en.keys().any(|k| !f.allowed.contains(k))
+                => "allowed_labels_en names a value that is not allowed",
+            in_table && (f.list || f.filter.is_some()) => "list and filter are for fields, not columns",
+            matches!(f.filter, Some(FilterKind::Year | FilterKind::Range)) && !date
+                => "filter \"year\" and \"range\" are for date fields",
+            matches!(f.filter, Some(FilterKind::Choice | FilterKind::Contains))
+                && !(text_like || f.ty == Enum)
+                => "filter \"choice\" and \"contains\" are for text and enum fields",
+            f.list && f.ty == Table => "a table field cannot be a column",
+        );
         if let Some(c) = cond {
             match target {
                 None => p.push(format!(

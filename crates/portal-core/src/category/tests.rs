@@ -280,6 +280,9 @@ fn from_toml_errors_are_clear() {
             r#"tenant "Sở" may contain only"#),
         (ok.replace("Thử", "Thu\u{0309}"), r#"x": name_vi must be NFC"#),
         (mini(r#"type = "table""#), r#"field "a": a table needs columns"#),
+        (mini("type = \"text\"\nfilter = \"year\""), r#"filter "year" and "range" are for date"#),
+        (mini("type = \"date\"\nfilter = \"choice\""), r#"filter "choice" and "contains" are for text"#),
+        (mini("type = \"date\"\nfilter = \"sometimes\""), "unknown variant `sometimes`"),
     ];
     for (text, want) in cases {
         let err = Registry::from_toml(&text).unwrap_err().to_string();
