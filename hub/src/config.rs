@@ -32,6 +32,9 @@ pub struct HubConfig {
     pub domain: String,
     /// Display name of the province, e.g. "Bến Tre".
     pub province_name: String,
+    /// The portal's names and who runs it (the footer of every page), and the same for each
+    /// component portal's site.
+    pub portal: PortalConfig,
     /// `sqlite://...` or `postgres://...`; empty means `<data_dir>/hub.db`.
     pub database_url: String,
     /// Agents' mutual-TLS gRPC port (enrollment uses it too, without a client certificate).
@@ -98,6 +101,39 @@ pub struct HubConfig {
     pub min_free_disk_bytes: u64,
 }
 
+/// The public portal's identity (Decree 42/2022 Art 7: a portal names its operating unit, the
+/// person responsible, its address, telephone, e-mail and licence on every page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// The portal's name in Vietnamese; empty means "Cổng Thông tin điện tử tỉnh
+    /// <province_name>".
+    pub name: String,
+    /// Its name in English; empty means "<province_name> Provincial Electronic Information
+    /// Portal" (with the province's name without diacritics).
+    pub name_en: String,
+    /// The footer of the provincial site.
+    pub operator: Operator,
+    /// The footer of each component portal's site, by slug; a tenant without one shows its
+    /// own name as operating unit and the provincial operator's other lines.
+    pub tenants: std::collections::BTreeMap<String, Operator>,
+}
+
+/// Who runs a site: every line is optional (an empty one is not shown).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Operator {
+    /// Cơ quan chủ quản / đơn vị vận hành.
+    pub unit: String,
+    /// Người chịu trách nhiệm chính.
+    pub responsible: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    /// The licence line, e.g. "Giấy phép số 12/GP-TTĐT ngày 01/02/2020 của Sở TT&TT".
+    pub licence: String,
+}
+
 fn d(s: &str) -> HumanDuration {
     HumanDuration::parse(s).expect("valid default duration")
 }
@@ -108,6 +144,7 @@ impl Default for HubConfig {
             data_dir: PathBuf::from("./hub-data"),
             domain: "bentre.gov.vn".into(),
             province_name: "Bến Tre".into(),
+            portal: PortalConfig::default(),
             database_url: String::new(),
             grpc_listen: "127.0.0.1:7443".parse().expect("valid default"),
             http_listen: "127.0.0.1:8080".parse().expect("valid default"),
@@ -189,6 +226,10 @@ impl HubConfig {
             "grpc_max_connections and http_max_connections must be at least 1"
         );
         anyhow::ensure!(self.render_threads > 0, "render_threads must be at least 1");
+        for slug in self.portal.tenants.keys() {
+            portal_core::validate_slug(slug)
+                .map_err(|e| anyhow::anyhow!("portal.tenants.{slug}: {e}"))?;
+        }
         Ok(())
     }
 

@@ -50,7 +50,7 @@ impl Counters {
 }
 
 pub struct HubStateInner {
-    pub config: HubConfig,
+    pub config: Arc<HubConfig>,
     pub store: Store,
     pub ca: CertificateAuthority,
     pub cache: PageCache,
@@ -106,7 +106,7 @@ impl HubStateInner {
                 .build(),
             store,
             ca,
-            config,
+            config: Arc::new(config),
         }
     }
 

@@ -196,3 +196,31 @@ mod tests {
         assert_eq!(normalize_block("a\r\n\r\nb\u{0007}  \n"), "a\n\nb");
     }
 }
+
+/// Vietnamese without its diacritics, as written where they cannot be ("Bến Tre" -> "Ben Tre",
+/// "Đồng Khởi" -> "Dong Khoi"): canonical decomposition with the combining marks dropped, and
+/// đ/Đ (letters of their own, not marked d) written d/D. Case is kept.
+pub fn fold_diacritics(input: &str) -> String {
+    input
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::fold_diacritics;
+
+    #[test]
+    fn diacritics_fold_to_ascii_letters() {
+        assert_eq!(fold_diacritics("Bến Tre"), "Ben Tre");
+        assert_eq!(fold_diacritics("Đồng Khởi, đầu tư"), "Dong Khoi, dau tu");
+        // Decomposed input folds the same.
+        assert_eq!(fold_diacritics("Be\u{0302}\u{0301}n"), "Ben");
+    }
+}

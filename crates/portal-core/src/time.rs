@@ -77,6 +77,14 @@ impl UnixMillis {
         }
     }
 
+    /// The calendar day in Vietnam (UTC+7).
+    pub fn to_vietnam_date(self) -> chrono::NaiveDate {
+        let shifted = self.0.saturating_add(7 * 3600 * 1000);
+        chrono::DateTime::from_timestamp_millis(shifted)
+            .map(|d| d.date_naive())
+            .unwrap_or_default()
+    }
+
     /// `yyyy-mm-dd HH:MM:SS +07:00` in Vietnam time, for operators' tables: unambiguous and
     /// sortable, with the zone written out.
     pub fn to_operator_time(self) -> String {

@@ -6,7 +6,7 @@
 //! text by code point (PostgreSQL with `COLLATE "C"`), compare case-insensitively in ASCII only,
 //! and put empty fields last, so that a table is the same row for row on either database.
 //! Every query is bounded by its caller's limit; the scan is over one category's published
-//! items (the `ix_items_category_front` and `ix_items_tenant_category` indexes).
+//! items (the `ix_items_front_category` and `ix_items_tenant_category` indexes).
 
 use std::collections::HashMap;
 

@@ -492,7 +492,7 @@ impl MigrationTrait for M0008PublicPortal {
         }
         for i in [
             idx(
-                "ix_items_category_front",
+                "ix_items_front_category",
                 "items",
                 &["category", "state", "province_review", "published_at"],
                 false,
@@ -510,7 +510,7 @@ impl MigrationTrait for M0008PublicPortal {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for name in ["ix_items_category_front", "ix_items_tenant_category"] {
+        for name in ["ix_items_front_category", "ix_items_tenant_category"] {
             m.drop_index(
                 Index::drop()
                     .name(name)

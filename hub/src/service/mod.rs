@@ -12,9 +12,11 @@
 //! - `media`: resumable uploads and their status;
 //! - `enrollment`: enroll (one-time token) and renew (certificate), with the limiter of failed
 //!   enrollments;
-//! - `portal`: what the public pages show.
+//! - `portal`: what the public pages show of one item (its page, history, versions, media);
+//! - `catalog`: what they list (home pages, category pages and tables, exports, the map).
 
 mod agents;
+pub mod catalog;
 mod enrollment;
 mod error;
 mod media;

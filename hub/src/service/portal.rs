@@ -1,31 +1,18 @@
-//! What the public pages show, for anonymous readers. The rules of publication live here: only
-//! published items are shown, the provincial front page shows only items approved for it, and
-//! an item's history is public only while the item is.
+//! What the public pages show of one item, for anonymous readers. The rules of publication live
+//! here: only published items are shown; a withdrawn item's page says when and why it was
+//! withdrawn (410), and its history stays public (Art 12).
 
 use std::sync::Arc;
 
+use portal_core::PublicationState;
 use portal_core::category::Registry;
-use portal_store::{ItemView, Tenant, VersionView};
+use portal_store::{ItemView, Tenant, VersionView, WithdrawnItem};
 
 use super::ServiceError;
 use crate::state::HubState;
 
-/// Items listed on a home page.
-pub const LIST_LIMIT: u64 = 50;
 /// Versions per page of an item's history.
 pub const VERSIONS_PER_PAGE: u32 = 50;
-
-/// The provincial portal's front page.
-pub struct FrontPage {
-    pub tenants: Vec<Tenant>,
-    pub items: Vec<ItemView>,
-}
-
-/// A tenant's home page.
-pub struct TenantHome {
-    pub tenant: Tenant,
-    pub items: Vec<ItemView>,
-}
 
 /// One item with what its page needs to label it.
 pub struct ItemPage {
@@ -35,10 +22,25 @@ pub struct ItemPage {
     pub registry: Arc<Registry>,
 }
 
+/// An item taken off the pages: its page says so, with the date and the agent's reason.
+pub struct WithdrawnPage {
+    pub tenant: Tenant,
+    pub id: String,
+    pub item: WithdrawnItem,
+}
+
+/// An item's page: the item, or the notice that it was withdrawn.
+pub enum ItemOutcome {
+    Published(Box<ItemPage>),
+    Withdrawn(WithdrawnPage),
+}
+
 /// One page of an item's history, newest first.
 pub struct History {
     pub tenant: Tenant,
+    /// Without its body.
     pub item: ItemView,
+    pub withdrawn: bool,
     pub versions: Vec<VersionView>,
     /// 1-based, and how many there are.
     pub page: u32,
@@ -48,7 +50,9 @@ pub struct History {
 /// Two versions of an item to compare.
 pub struct Comparison {
     pub tenant: Tenant,
+    /// Without its body.
     pub item: ItemView,
+    pub withdrawn: bool,
     /// (version, title, body)
     pub old: (i32, String, String),
     pub new: (i32, String, String),
@@ -61,40 +65,38 @@ async fn tenant(st: &HubState, slug: &str) -> Result<Tenant, ServiceError> {
         .ok_or_else(|| ServiceError::NotFound(format!("no component portal {slug:?}")))
 }
 
-async fn published(
+/// An item published or withdrawn (its history stays public), without its body.
+async fn archived(
     st: &HubState,
     slug: &str,
     id: &str,
-) -> Result<(Tenant, ItemView), ServiceError> {
+) -> Result<(Tenant, ItemView, bool), ServiceError> {
     let t = tenant(st, slug).await?;
-    let item = st
+    let (item, state) = st
         .store
-        .published_item(&t, id)
+        .archived_item(&t, id)
         .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("no published item {id:?}")))?;
-    Ok((t, item))
+        .ok_or_else(|| ServiceError::NotFound(format!("no item {id:?}")))?;
+    Ok((t, item, state == PublicationState::Withdrawn))
 }
 
-pub async fn front_page(st: &HubState) -> Result<FrontPage, ServiceError> {
-    Ok(FrontPage {
-        tenants: st.store.tenants().await?,
-        items: st.store.front_page_items(LIST_LIMIT).await?.items,
-    })
-}
-
-pub async fn tenant_home(st: &HubState, slug: &str) -> Result<TenantHome, ServiceError> {
+pub async fn item(st: &HubState, slug: &str, id: &str) -> Result<ItemOutcome, ServiceError> {
     let tenant = tenant(st, slug).await?;
-    let items = st.store.tenant_items(&tenant, LIST_LIMIT).await?.items;
-    Ok(TenantHome { tenant, items })
-}
-
-pub async fn item(st: &HubState, slug: &str, id: &str) -> Result<ItemPage, ServiceError> {
-    let (tenant, item) = published(st, slug, id).await?;
-    Ok(ItemPage {
-        tenant,
-        item,
-        registry: st.registry(),
-    })
+    if let Some(item) = st.store.published_item(&tenant, id).await? {
+        return Ok(ItemOutcome::Published(Box::new(ItemPage {
+            tenant,
+            item,
+            registry: st.registry(),
+        })));
+    }
+    match st.store.withdrawn_item(&tenant, id).await? {
+        Some(item) => Ok(ItemOutcome::Withdrawn(WithdrawnPage {
+            tenant,
+            id: id.to_string(),
+            item,
+        })),
+        None => Err(ServiceError::NotFound(format!("no published item {id:?}"))),
+    }
 }
 
 /// Page `page` (1-based) of an item's history: versions are numbered 1..=n with no gaps, so a
@@ -105,7 +107,7 @@ pub async fn history(
     id: &str,
     page: u32,
 ) -> Result<History, ServiceError> {
-    let (tenant, item) = published(st, slug, id).await?;
+    let (tenant, item, withdrawn) = archived(st, slug, id).await?;
     let per = VERSIONS_PER_PAGE;
     let newest = u32::try_from(item.version.max(1)).unwrap_or(1);
     let pages = newest.div_ceil(per);
@@ -122,6 +124,7 @@ pub async fn history(
     Ok(History {
         tenant,
         item,
+        withdrawn,
         versions,
         page,
         pages,
@@ -135,7 +138,7 @@ pub async fn compare(
     old: i32,
     new: i32,
 ) -> Result<Comparison, ServiceError> {
-    let (tenant, item) = published(st, slug, id).await?;
+    let (tenant, item, withdrawn) = archived(st, slug, id).await?;
     let text = |v: i32| {
         let (tenant, store) = (&tenant, &st.store);
         async move {
@@ -150,6 +153,7 @@ pub async fn compare(
     Ok(Comparison {
         tenant,
         item,
+        withdrawn,
         old: (old, old_title, old_body),
         new: (new, new_title, new_body),
     })

@@ -26,8 +26,9 @@ pub(super) fn status_of(e: &ServiceError) -> StatusCode {
 /// The page for an error, in the site's layout.
 pub(super) fn page(ctx: &SiteContext, e: ServiceError) -> Response {
     let status = status_of(&e);
-    let html = match status {
-        StatusCode::NOT_FOUND => pages::not_found(ctx),
+    let html = match &e {
+        ServiceError::NotFound(_) => pages::not_found(ctx),
+        ServiceError::Invalid { message, .. } => pages::bad_request(ctx, message),
         _ => pages::unavailable(ctx),
     };
     let mut r = respond(status, HTML, &Rendered::new(html), &Default::default());

@@ -11,6 +11,7 @@
 
 pub mod cache;
 mod error;
+pub mod i18n;
 mod media;
 mod page;
 pub mod pages;
@@ -21,7 +22,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -34,30 +36,93 @@ use tokio::net::TcpListener;
 
 use crate::health::Status as HealthStatus;
 use crate::net::{ConnectionLimit, Deadlines, Guarded};
-use crate::service::ServiceError;
+use crate::service::{ServiceError, catalog};
 use crate::state::HubState;
 use cache::Rendered;
+use i18n::Lang;
 use page::Page;
 use pages::SiteContext;
 use site::{LinkMode, Site, SiteHost};
 
+/// Registers `path` on the provincial site and under `/t/<slug>` for tenants' sites reached
+/// without their host name.
+fn on_every_site(
+    r: Router<HubState>,
+    path: &str,
+    handler: axum::routing::MethodRouter<HubState>,
+) -> Router<HubState> {
+    let tenant = if path == "/" {
+        "/t/{slug}".to_string()
+    } else {
+        format!("/t/{{slug}}{path}")
+    };
+    let r = r
+        .route(path, handler.clone())
+        .route(&tenant, handler.clone());
+    if path == "/" {
+        r.route("/t/{slug}/", handler)
+    } else {
+        r
+    }
+}
+
 pub fn router(state: HubState) -> Router {
-    Router::new()
-        .route("/", get(home))
-        .route("/items/{id}", get(item))
-        .route("/items/{id}/versions", get(history))
-        .route("/items/{id}/diff/{old}/{new}", get(compare))
-        .route("/t/{slug}", get(home))
-        .route("/t/{slug}/", get(home))
-        .route("/t/{slug}/items/{id}", get(item))
-        .route("/t/{slug}/items/{id}/versions", get(history))
-        .route("/t/{slug}/items/{id}/diff/{old}/{new}", get(compare))
+    let mut r = Router::new();
+    for (path, handler) in [
+        ("/", get(home)),
+        ("/categories/{code}", get(category)),
+        ("/categories/{code}/data.csv", get(export_csv)),
+        ("/categories/{code}/data.json", get(export_json)),
+        ("/items/{id}", get(item)),
+        ("/items/{id}/versions", get(history)),
+        ("/items/{id}/diff/{old}/{new}", get(compare)),
+        ("/lien-he", get(contact)),
+        ("/hoi-dap", get(questions)),
+        ("/so-do-cong", get(portal_map)),
+    ] {
+        r = on_every_site(r, path, handler);
+    }
+    let site = r
         .route("/static/site.css", get(css))
         .route("/healthz", get(healthz))
         .route("/media/{sha}", get(media::serve))
         .fallback(not_found)
         .layer(middleware::from_fn(security_headers))
-        .with_state(state)
+        .with_state(state);
+    // The language is taken off the path before routing: `/en/...` is the English page of
+    // `/...`.
+    let languages = tower::ServiceBuilder::new()
+        .map_request(language)
+        .service(site);
+    Router::new().fallback_service(languages)
+}
+
+/// Moves a leading `/en` from the path into the request's [`Lang`].
+fn language(mut req: Request<Body>) -> Request<Body> {
+    let (lang, rest) = Lang::split_path(req.uri().path());
+    if lang == Lang::En {
+        let pq = match req.uri().query() {
+            Some(q) => format!("{rest}?{q}"),
+            None => rest.to_string(),
+        };
+        let mut parts = req.uri().clone().into_parts();
+        if let Ok(pq) = pq.parse() {
+            parts.path_and_query = Some(pq);
+            if let Ok(uri) = axum::http::Uri::from_parts(parts) {
+                *req.uri_mut() = uri;
+            }
+        }
+    }
+    req.extensions_mut().insert(lang);
+    req
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts.extensions.get::<Lang>().copied().unwrap_or_default())
+    }
 }
 
 /// The site a page is on: the `slug` of a `/t/<slug>/` path, or else the host's.
@@ -68,24 +133,60 @@ fn place(host: SiteHost, slug: Option<String>) -> (Site, LinkMode) {
     }
 }
 
-fn context(st: &HubState, mode: LinkMode) -> SiteContext {
+fn context(st: &HubState, mode: LinkMode, lang: Lang, site: Site) -> SiteContext {
     SiteContext {
-        province_name: st.config.province_name.clone(),
-        domain: st.config.domain.clone(),
-        scheme: st.config.public_scheme.clone(),
+        config: st.config.clone(),
         mode,
+        lang,
+        site,
     }
 }
 
-fn missing(st: &HubState, mode: LinkMode) -> Response {
-    error::page(
-        &context(st, mode),
-        ServiceError::NotFound("no such page".into()),
-    )
+/// What every page handler starts from: the site (by host or `/t/<slug>`), the language, and
+/// the request's headers.
+struct Reader {
+    ctx: SiteContext,
+    headers: HeaderMap,
+}
+
+impl Reader {
+    fn new(
+        st: &HubState,
+        host: SiteHost,
+        slug: Option<String>,
+        lang: Lang,
+        headers: HeaderMap,
+    ) -> Self {
+        let (site, mode) = place(host, slug);
+        Self {
+            ctx: context(st, mode, lang, site),
+            headers,
+        }
+    }
+
+    /// The tenant whose site this is.
+    fn slug(&self) -> Option<String> {
+        match &self.ctx.site {
+            Site::Tenant(s) => Some(s.clone()),
+            Site::Province => None,
+        }
+    }
+
+    async fn serve(&self, st: &HubState, page: Page) -> Response {
+        page::serve(st, &self.ctx, page, &self.headers).await
+    }
+
+    fn error(&self, e: ServiceError) -> Response {
+        error::page(&self.ctx, e)
+    }
+
+    fn missing(&self) -> Response {
+        self.error(ServiceError::NotFound("no such page".into()))
+    }
 }
 
 #[derive(Deserialize)]
-struct HomePath {
+struct SitePath {
     slug: Option<String>,
 }
 
@@ -93,15 +194,96 @@ struct HomePath {
 async fn home(
     State(st): State<HubState>,
     host: SiteHost,
-    Path(p): Path<HomePath>,
+    lang: Lang,
+    Path(p): Path<SitePath>,
     headers: HeaderMap,
 ) -> Response {
-    let (site, mode) = place(host, p.slug);
-    let page = match site {
-        Site::Province => Page::Front,
-        Site::Tenant(slug) => Page::TenantHome { slug },
-    };
-    page::serve(&st, &context(&st, mode), page, &headers).await
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    let monday = catalog::monday_of(catalog::today());
+    r.serve(
+        &st,
+        Page::Home {
+            slug: r.slug(),
+            monday,
+        },
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+struct CategoryPath {
+    slug: Option<String>,
+    code: String,
+}
+
+/// A category page: `?page=`, the table's filters, `sort=` and `dir=`, `week=`.
+async fn category(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<CategoryPath>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    match catalog::category_query(&st, &p.code, raw.as_deref().unwrap_or("")) {
+        Ok(query) => {
+            let page = Page::Category {
+                slug: r.slug(),
+                code: p.code,
+                query,
+            };
+            r.serve(&st, page).await
+        }
+        Err(e) => r.error(e),
+    }
+}
+
+async fn export(
+    st: HubState,
+    r: Reader,
+    code: String,
+    raw: Option<String>,
+    format: page::Format,
+) -> Response {
+    match catalog::category_query(&st, &code, raw.as_deref().unwrap_or("")) {
+        Ok(query) => {
+            let page = Page::Export {
+                slug: r.slug(),
+                code,
+                query,
+                format,
+            };
+            r.serve(&st, page).await
+        }
+        Err(e) => r.error(e),
+    }
+}
+
+/// A record table as CSV (the same filters and order as its page).
+async fn export_csv(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<CategoryPath>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    export(st, r, p.code, raw, page::Format::Csv).await
+}
+
+/// A record table as JSON.
+async fn export_json(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<CategoryPath>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    export(st, r, p.code, raw, page::Format::Json).await
 }
 
 #[derive(Deserialize)]
@@ -114,15 +296,14 @@ struct ItemPath {
 async fn item(
     State(st): State<HubState>,
     host: SiteHost,
+    lang: Lang,
     Path(p): Path<ItemPath>,
     headers: HeaderMap,
 ) -> Response {
-    match place(host, p.slug) {
-        (Site::Tenant(slug), mode) => {
-            let page = Page::Item { slug, id: p.id };
-            page::serve(&st, &context(&st, mode), page, &headers).await
-        }
-        (Site::Province, mode) => missing(&st, mode),
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    match r.slug() {
+        Some(slug) => r.serve(&st, Page::Item { slug, id: p.id }).await,
+        None => r.missing(),
     }
 }
 
@@ -130,24 +311,26 @@ async fn item(
 async fn history(
     State(st): State<HubState>,
     host: SiteHost,
+    lang: Lang,
     Path(p): Path<ItemPath>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
     let number = match query.as_deref().map(page_number) {
         None => Some(1),
         Some(n) => n,
     };
-    match (place(host, p.slug), number) {
-        ((Site::Tenant(slug), mode), Some(page)) => {
+    match (r.slug(), number) {
+        (Some(slug), Some(page)) => {
             let page = Page::History {
                 slug,
                 id: p.id,
                 page,
             };
-            page::serve(&st, &context(&st, mode), page, &headers).await
+            r.serve(&st, page).await
         }
-        ((_, mode), _) => missing(&st, mode),
+        _ => r.missing(),
     }
 }
 
@@ -171,22 +354,57 @@ struct ComparePath {
 async fn compare(
     State(st): State<HubState>,
     host: SiteHost,
+    lang: Lang,
     Path(p): Path<ComparePath>,
     headers: HeaderMap,
 ) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
     let versions = (p.old.parse::<i32>(), p.new.parse::<i32>());
-    match (place(host, p.slug), versions) {
-        ((Site::Tenant(slug), mode), (Ok(old), Ok(new))) if old > 0 && new > 0 => {
+    match (r.slug(), versions) {
+        (Some(slug), (Ok(old), Ok(new))) if old > 0 && new > 0 => {
             let page = Page::Compare {
                 slug,
                 id: p.id,
                 old,
                 new,
             };
-            page::serve(&st, &context(&st, mode), page, &headers).await
+            r.serve(&st, page).await
         }
-        ((_, mode), _) => missing(&st, mode),
+        _ => r.missing(),
     }
+}
+
+async fn contact(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<SitePath>,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    r.serve(&st, Page::Contact { slug: r.slug() }).await
+}
+
+async fn questions(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<SitePath>,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    r.serve(&st, Page::Questions { slug: r.slug() }).await
+}
+
+async fn portal_map(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<SitePath>,
+    headers: HeaderMap,
+) -> Response {
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    r.serve(&st, Page::Map { slug: r.slug() }).await
 }
 
 async fn css(headers: HeaderMap) -> Response {
@@ -195,8 +413,8 @@ async fn css(headers: HeaderMap) -> Response {
     page::respond(StatusCode::OK, "text/css; charset=utf-8", &CSS, &headers)
 }
 
-async fn not_found(State(st): State<HubState>, host: SiteHost) -> Response {
-    missing(&st, host.mode)
+async fn not_found(State(st): State<HubState>, host: SiteHost, lang: Lang) -> Response {
+    Reader::new(&st, host, None, lang, HeaderMap::new()).missing()
 }
 
 /// `ok`, or `503` with what is wrong: the database does not answer, writes are failing, or a

@@ -7,25 +7,57 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
+use chrono::NaiveDate;
 
 use super::cache::Rendered;
 use super::pages::{self, SiteContext};
 use super::render::RenderError;
-use super::site::LinkMode;
+use crate::service::catalog::{self, CategoryQuery};
 use crate::service::{ServiceError, portal};
 use crate::state::HubState;
+
+/// Whose site a page is on: a tenant's (by slug) or the provincial portal's (`None`).
+pub(super) type SiteSlug = Option<String>;
+
+/// The format of a table's download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Format {
+    Csv,
+    Json,
+}
 
 /// A page a reader can ask for, with everything that identifies it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Page {
-    /// The provincial portal's front page.
-    Front,
-    /// A tenant's home page.
-    TenantHome { slug: String },
+    /// A home page, for the week whose leaders' schedule it shows.
+    Home {
+        slug: SiteSlug,
+        monday: NaiveDate,
+    },
+    /// A category: its list, table or schedule.
+    Category {
+        slug: SiteSlug,
+        code: String,
+        query: CategoryQuery,
+    },
+    /// A record table's rows for download.
+    Export {
+        slug: SiteSlug,
+        code: String,
+        query: CategoryQuery,
+        format: Format,
+    },
     /// One item.
-    Item { slug: String, id: String },
+    Item {
+        slug: String,
+        id: String,
+    },
     /// One page of an item's history.
-    History { slug: String, id: String, page: u32 },
+    History {
+        slug: String,
+        id: String,
+        page: u32,
+    },
     /// Two versions of an item compared.
     Compare {
         slug: String,
@@ -33,32 +65,70 @@ pub(super) enum Page {
         old: i32,
         new: i32,
     },
+    Contact {
+        slug: SiteSlug,
+    },
+    Questions {
+        slug: SiteSlug,
+    },
+    /// Sơ đồ cổng.
+    Map {
+        slug: SiteSlug,
+    },
 }
 
 impl Page {
     /// The tenant whose content the page shows (its cache entries go stale with it), or `None`
-    /// for the front page, which shows every tenant's.
+    /// for the provincial site's pages, which show every tenant's.
     fn tenant(&self) -> Option<&str> {
         match self {
-            Page::Front => None,
-            Page::TenantHome { slug }
-            | Page::Item { slug, .. }
-            | Page::History { slug, .. }
-            | Page::Compare { slug, .. } => Some(slug),
+            Page::Home { slug, .. }
+            | Page::Category { slug, .. }
+            | Page::Export { slug, .. }
+            | Page::Contact { slug }
+            | Page::Questions { slug }
+            | Page::Map { slug } => slug.as_deref(),
+            Page::Item { slug, .. } | Page::History { slug, .. } | Page::Compare { slug, .. } => {
+                Some(slug)
+            }
         }
     }
 
-    /// The cache key: the link mode (links differ), the page and all its parameters, under
-    /// the generation of its tenant (or of the front page).
-    pub(super) fn cache_key(&self, st: &HubState, mode: LinkMode) -> String {
+    /// The media type of the page.
+    pub(super) fn content_type(&self) -> &'static str {
+        match self {
+            Page::Export {
+                format: Format::Csv,
+                ..
+            } => "text/csv; charset=utf-8",
+            Page::Export {
+                format: Format::Json,
+                ..
+            } => "application/json",
+            _ => HTML,
+        }
+    }
+
+    /// The cache key: the link mode and language (links and words differ), the page and all
+    /// its parameters, under the generation of its tenant (or of the provincial site).
+    pub(super) fn cache_key(&self, st: &HubState, ctx: &SiteContext) -> String {
         let what = match self {
-            Page::Front => "front".to_string(),
-            Page::TenantHome { .. } => "home".to_string(),
+            Page::Home { monday, .. } => format!("home/{monday}"),
+            Page::Category { code, query, .. } => format!("cat/{code}?{}", query.to_query(true)),
+            Page::Export {
+                code,
+                query,
+                format,
+                ..
+            } => format!("export/{format:?}/{code}?{}", query.to_query(true)),
             Page::Item { id, .. } => format!("item/{id}"),
             Page::History { id, page, .. } => format!("history/{id}/{page}"),
             Page::Compare { id, old, new, .. } => format!("compare/{id}/{old}/{new}"),
+            Page::Contact { .. } => "contact".into(),
+            Page::Questions { .. } => "questions".into(),
+            Page::Map { .. } => "map".into(),
         };
-        let path = format!("{}:{what}", mode.as_str());
+        let path = format!("{}{}:{what}", ctx.mode.as_str(), ctx.lang.code());
         match self.tenant() {
             None => st.cache.front_key(&path),
             Some(slug) => st.cache.tenant_key(slug, &path),
@@ -68,36 +138,58 @@ impl Page {
     /// Loads what the page shows (on the runtime: queries) and renders it (on a render thread).
     async fn build(&self, st: &HubState, ctx: &SiteContext, key: &str) -> Result<String, Failure> {
         let ctx = ctx.clone();
+        let render = |f: Box<dyn FnOnce() -> String + Send>| st.render.render(key, f);
         let html = match self {
-            Page::Front => {
-                let data = portal::front_page(st).await?;
-                st.render
-                    .render(key, move || pages::front_page(&ctx, &data))
-                    .await
+            Page::Home { slug, monday } => {
+                let data = catalog::home(st, slug.as_deref(), *monday).await?;
+                render(Box::new(move || pages::home_page(&ctx, &data))).await
             }
-            Page::TenantHome { slug } => {
-                let data = portal::tenant_home(st, slug).await?;
-                st.render
-                    .render(key, move || pages::tenant_page(&ctx, &data))
-                    .await
+            Page::Category { slug, code, query } => {
+                let data = catalog::category_page(st, slug.as_deref(), code, query.clone()).await?;
+                render(Box::new(move || pages::category_page(&ctx, &data))).await
             }
-            Page::Item { slug, id } => {
-                let data = portal::item(st, slug, id).await?;
-                st.render
-                    .render(key, move || pages::item_page(&ctx, &data))
-                    .await
+            Page::Export {
+                slug,
+                code,
+                query,
+                format,
+            } => {
+                let data = catalog::export(st, slug.as_deref(), code, query.clone()).await?;
+                let format = *format;
+                render(Box::new(move || match format {
+                    Format::Csv => pages::export_csv(&ctx, &data),
+                    Format::Json => pages::export_json(&ctx, &data),
+                }))
+                .await
             }
+            Page::Item { slug, id } => match portal::item(st, slug, id).await? {
+                portal::ItemOutcome::Published(data) => {
+                    render(Box::new(move || pages::item_page(&ctx, &data))).await
+                }
+                portal::ItemOutcome::Withdrawn(data) => {
+                    let html = render(Box::new(move || pages::withdrawn_page(&ctx, &data))).await?;
+                    return Err(Failure::Gone(html));
+                }
+            },
             Page::History { slug, id, page } => {
                 let data = portal::history(st, slug, id, *page).await?;
-                st.render
-                    .render(key, move || pages::versions_page(&ctx, &data))
-                    .await
+                render(Box::new(move || pages::versions_page(&ctx, &data))).await
             }
             Page::Compare { slug, id, old, new } => {
                 let data = portal::compare(st, slug, id, *old, *new).await?;
-                st.render
-                    .render(key, move || pages::diff_page(&ctx, &data))
-                    .await
+                render(Box::new(move || pages::diff_page(&ctx, &data))).await
+            }
+            Page::Contact { slug } => {
+                let data = catalog::portal_map(st, slug.as_deref()).await?;
+                render(Box::new(move || pages::contact_page(&ctx, &data))).await
+            }
+            Page::Questions { slug } => {
+                let data = catalog::portal_map(st, slug.as_deref()).await?;
+                render(Box::new(move || pages::questions_page(&ctx, &data))).await
+            }
+            Page::Map { slug } => {
+                let data = catalog::portal_map(st, slug.as_deref()).await?;
+                render(Box::new(move || pages::portal_map(&ctx, &data))).await
             }
         };
         Ok(html?)
@@ -108,6 +200,8 @@ impl Page {
 enum Failure {
     Service(ServiceError),
     Render(RenderError),
+    /// The item was withdrawn: its notice, served with `410 Gone` and not cached.
+    Gone(String),
 }
 
 impl From<ServiceError> for Failure {
@@ -129,7 +223,7 @@ pub(super) async fn serve(
     page: Page,
     headers: &HeaderMap,
 ) -> Response {
-    let key = page.cache_key(st, ctx.mode);
+    let key = page.cache_key(st, ctx);
     let built = st
         .cache
         .get_or_build(key.clone(), async {
@@ -137,9 +231,15 @@ pub(super) async fn serve(
         })
         .await;
     match built {
-        Ok(rendered) => respond(StatusCode::OK, HTML, &rendered, headers),
+        Ok(rendered) => respond(StatusCode::OK, page.content_type(), &rendered, headers),
         Err(failure) => match &*failure {
             Failure::Service(e) => super::error::page(ctx, e.clone()),
+            Failure::Gone(html) => respond(
+                StatusCode::GONE,
+                HTML,
+                &Rendered::new(html.clone()),
+                &HeaderMap::new(),
+            ),
             Failure::Render(e) => {
                 let mut r = super::error::page(ctx, ServiceError::Unavailable(e.to_string()));
                 if *e == RenderError::Busy {
