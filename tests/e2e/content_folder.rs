@@ -107,7 +107,7 @@ async fn changes_reach_the_hub_through_the_watcher_and_those_made_while_stopped_
     // Deleted.
     std::fs::remove_file(agent.content_dir().join("co-san.md")).unwrap();
     wait_for("the withdrawal", T, || async {
-        Ok((page(&hub, "/t/giongtrom/items/co-san").await.0 == 404).then_some(()))
+        Ok((page(&hub, "/t/giongtrom/items/co-san").await.0 == 410).then_some(()))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));
@@ -145,7 +145,7 @@ async fn changes_reach_the_hub_through_the_watcher_and_those_made_while_stopped_
     )
     .await;
     wait_for("the deletion made while stopped", T, || async {
-        Ok((page(&hub, "/t/giongtrom/items/thang-sau").await.0 == 404).then_some(()))
+        Ok((page(&hub, "/t/giongtrom/items/thang-sau").await.0 == 410).then_some(()))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", agent.log()));

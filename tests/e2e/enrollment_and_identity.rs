@@ -114,7 +114,7 @@ async fn an_agent_of_one_tenant_cannot_publish_or_withdraw_for_another() {
     assert!(page.contains("Báo cáo của Sở Nội vụ"));
     assert!(!page.contains("Giả mạo"));
     let (status, _) = hub.get("/t/stc/items/bao-cao", None).await.unwrap();
-    assert_eq!(status, 404, "A's own copy was withdrawn");
+    assert_eq!(status, 410, "A's own copy was withdrawn");
     let snv = hub.store().tenant_by_slug("snv").await.unwrap().unwrap();
     assert_eq!(
         hub.store()

@@ -65,7 +65,7 @@ async fn every_page_is_served_under_its_own_cache_entry_whatever_was_opened_befo
     let mut pages: Vec<(String, String, &str)> = Vec::new();
     for (prefix, host) in [("", tenant_host.as_str()), ("/t/stc", "localhost")] {
         for (path, marker) in [
-            ("/", "<h2 id=\"tin-bai\">"),
+            ("/", "<h1>Sở Tài chính</h1>"),
             ("/items/bai-a", "Bài A bản 3</h1>"),
             ("/items/bai-b", "Bài B</h1>"),
             ("/items/bai-a/versions", "Lịch sử phiên bản</h1>"),

@@ -38,7 +38,7 @@ async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
         .unwrap();
     agent.start().unwrap();
     wait_for("6 items on the tenant site", T, || async {
-        let (_, page) = hub.get("/t/chauthanh/", None).await?;
+        let (_, page) = hub.get("/t/chauthanh/categories/news", None).await?;
         Ok((page.matches("<li lang=\"vi\">").count() == 6).then_some(()))
     })
     .await
@@ -70,10 +70,27 @@ async fn folder_items_appear_on_tenant_site_and_front_page(db: Db) {
     std::fs::remove_file(agent.content_dir().join("tin-0.md")).unwrap();
     wait_for("withdrawal", T, || async {
         let (s, _) = hub.get("/t/chauthanh/items/tin-0", None).await?;
-        Ok((s == 404).then_some(()))
+        Ok((s == 410).then_some(()))
     })
     .await
     .unwrap();
+    // Its page says so, when and why, and its history stays public (Art 12).
+    let (_, gone) = hub.get("/t/chauthanh/items/tin-0", None).await.unwrap();
+    assert!(gone.contains("Tin bài đã được gỡ bỏ</h1>"), "{gone}");
+    assert!(
+        gone.contains("file deleted on the component portal"),
+        "{gone}"
+    );
+    assert!(
+        gone.contains("href=\"/t/chauthanh/items/tin-0/versions\""),
+        "{gone}"
+    );
+    let (s, history) = hub
+        .get("/t/chauthanh/items/tin-0/versions", None)
+        .await
+        .unwrap();
+    assert_eq!(s, 200);
+    assert!(history.contains("Đã gỡ bỏ"), "{history}");
     let (_, front) = hub.get("/", None).await.unwrap();
     assert!(!front.contains("Đường tỉnh 880"));
     let t = hub
@@ -269,13 +286,13 @@ async fn structured_records_and_translations_are_validated_and_shown() {
     assert!(page.contains("<td>Chánh Văn phòng</td>"), "{page}");
     assert!(page.contains("<dt>Chuyên mục</dt>"), "{page}");
     let (_, en) = hub.get("/t/stc/items/budget-2024", None).await.unwrap();
-    assert!(en.contains("<article lang=\"en\">"), "{en}");
+    assert!(en.contains("<h1 lang=\"en\">"), "{en}");
     assert!(
         en.contains("href=\"/t/stc/items/ngan-sach-2024\" hreflang=\"vi\">Bản tiếng Việt</a>"),
         "{en}"
     );
     let (_, vi) = hub.get("/t/stc/items/ngan-sach-2024", None).await.unwrap();
-    assert!(vi.contains("hreflang=\"en\">English version</a>"), "{vi}");
+    assert!(vi.contains("hreflang=\"en\">Bản tiếng Anh</a>"), "{vi}");
 
     let status = wait_for("rejections in the agent's status", T, || async {
         let s = agent.status().await?;
@@ -605,7 +622,10 @@ async fn the_operator_extends_the_category_registry_without_code() {
         page.contains("<th scope=\"row\">Cây trồng</th><td>Dừa xiêm xanh</td>"),
         "{page}"
     );
-    assert!(page.contains("<dd>Thông tin khuyến nông</dd>"), "{page}");
+    assert!(
+        page.contains("<a href=\"/t/sonnptnt/categories/khuyen-nong\">Thông tin khuyến nông</a>"),
+        "{page}"
+    );
     // Every version of the registry is kept.
     assert_eq!(hub.store().category_registry().await.unwrap().unwrap().0, 2);
 }
