@@ -13,4 +13,5 @@ mod hub_storage;
 mod media;
 mod operators;
 mod pages_in_a_browser;
+mod portal;
 mod publishing;

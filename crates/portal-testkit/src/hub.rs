@@ -101,6 +101,16 @@ impl TestHub {
         portal_hub::ops::add_tenant(&self.config, slug, name, "department").await
     }
 
+    /// Adds a tenant of another kind (`district`, `unit`, `provincial_office`).
+    pub async fn add_tenant_of_kind(
+        &self,
+        slug: &str,
+        name: &str,
+        kind: &str,
+    ) -> anyhow::Result<portal_store::Tenant> {
+        portal_hub::ops::add_tenant(&self.config, slug, name, kind).await
+    }
+
     pub async fn issue_token(&self, slug: &str, ttl: &str) -> anyhow::Result<String> {
         Ok(portal_hub::ops::issue_token(&self.config, slug, Some(ttl))
             .await?
