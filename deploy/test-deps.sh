@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `make test` needs besides Rust: PostgreSQL on 127.0.0.1:5432 (the store runs its tests on
-# both databases) and Debian's headless Chromium (pages are tested in a real browser).
+# both databases), Debian's headless Chromium (pages are tested in a real browser) and Python's
+# feedparser and xmlschema (feeds and sitemaps are judged by parsers of another ecosystem).
 # Starts or installs them where it can (as root with apt); otherwise says what is missing.
 set -euo pipefail
 
@@ -36,6 +37,24 @@ if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   can_apt || { echo "test-deps: install Debian's chromium (or set CHROMIUM to a Chromium binary)" >&2; exit 1; }
   echo "test-deps: installing chromium"
   apt_install chromium
+fi
+
+# Python's feedparser and xmlschema judge the hub's feeds and sitemaps (tests/e2e/feeds.rs runs
+# tests/e2e/feeds_check.py with `python3`, or $PYTHON). Installed with that interpreter's pip;
+# where pip may not install into it (Debian's own Python refuses, PEP 668), Debian's packages.
+py="${PYTHON:-python3}"
+py_ok() { "$py" -c 'import feedparser, xmlschema' >/dev/null 2>&1; }
+if ! py_ok; then
+  if command -v "$py" >/dev/null; then
+    echo "test-deps: installing feedparser and xmlschema for $py"
+    PIP_ROOT_USER_ACTION=ignore "$py" -m pip install --quiet --disable-pip-version-check \
+      feedparser xmlschema >/dev/null 2>&1 || true
+  fi
+  if ! py_ok && can_apt; then
+    echo "test-deps: installing Debian's python3-feedparser and python3-xmlschema"
+    apt_install python3 python3-feedparser python3-xmlschema
+  fi
+  py_ok || { echo "test-deps: $py cannot import feedparser and xmlschema (pip install feedparser xmlschema, or set PYTHON)" >&2; exit 1; }
 fi
 
 # Scratch databases of earlier runs (each store and end-to-end test makes its own and drops it

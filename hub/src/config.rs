@@ -85,6 +85,9 @@ pub struct HubConfig {
     /// A page that takes longer to render is answered 503, and not rendered again until its
     /// content changes.
     pub render_budget: HumanDuration,
+    /// URLs in one sitemap file; a site with more gets a sitemap index (at most 50,000, the
+    /// protocol's limit per file).
+    pub sitemap_urls_per_file: u64,
     /// Failed enrollments from one address before it must wait (doubling each time).
     pub enroll_failures_allowed: u32,
     /// The longest wait imposed on an address after failed enrollments.
@@ -168,6 +171,7 @@ impl Default for HubConfig {
             page_cache_entries: 10_000,
             render_threads: 2,
             render_budget: d("2s"),
+            sitemap_urls_per_file: 10_000,
             enroll_failures_allowed: 5,
             enroll_backoff_max: d("5m"),
             media_dir: PathBuf::new(),
@@ -230,6 +234,10 @@ impl HubConfig {
             portal_core::validate_slug(slug)
                 .map_err(|e| anyhow::anyhow!("portal.tenants.{slug}: {e}"))?;
         }
+        anyhow::ensure!(
+            (1..=50_000).contains(&self.sitemap_urls_per_file),
+            "sitemap_urls_per_file must be between 1 and 50000 (the sitemap protocol's limit)"
+        );
         Ok(())
     }
 

@@ -7,6 +7,7 @@ mod agent_sending;
 mod content_folder;
 mod durability;
 mod enrollment_and_identity;
+mod feeds;
 mod hostile_peers;
 mod hostile_readers;
 mod hub_storage;

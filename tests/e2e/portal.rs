@@ -367,7 +367,9 @@ async fn the_portal_as_readers_use_it(db: Db) {
         "switch back to Vietnamese"
     );
     assert!(
-        links(&en).iter().any(|l| l.starts_with("/en/t/skhdt/items/du-an-")),
+        links(&en)
+            .iter()
+            .any(|l| l.starts_with("/en/t/skhdt/items/du-an-")),
         "links stay in English"
     );
 

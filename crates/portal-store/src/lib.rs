@@ -10,6 +10,7 @@ mod catalog;
 mod categories;
 mod entity;
 mod events;
+mod feeds;
 mod identity;
 mod ingest;
 mod media;
@@ -27,6 +28,7 @@ use sea_orm_migration::MigratorTrait;
 
 pub use catalog::{Listing, ListingQuery, RecordFilter, RecordOrder, Scope, SortAs, WithdrawnItem};
 pub use events::{Actor, AuditAction, FeedEntry, FeedKind};
+pub use feeds::{FeedScope, SitemapCursor, SitemapUrl};
 pub use identity::{Agent, AgentAuth, AgentClaims, Heartbeat, IssuedSerial, Refusal};
 pub use ingest::{EntryOutcome, IngestEntry, Outcome, Withdrawal};
 pub use media::MediaRecord;

@@ -18,6 +18,7 @@ both_databases!(
     two_agents_racing_on_one_item,
     columns_and_feed_order_survive_the_writer,
     history_is_paged_newest_first_without_bodies,
+    feeds_and_sitemaps_read_bounded_pages,
 );
 
 /// Every version's metadata, oldest first.
@@ -660,4 +661,125 @@ async fn opening_a_database_never_shows_its_password() {
             assert!(!shown.contains(secret), "{secret} shown in: {shown}");
         }
     }
+}
+
+/// Feeds list the newest published items of a site (approved ones for the province), of one
+/// category if asked; sitemaps page through a tenant's published items in the order they were
+/// first stored, so a page that was full stays as it was when items are added.
+async fn feeds_and_sitemaps_read_bounded_pages(store: Store) {
+    use portal_store::FeedScope;
+    let auth = enrolled(&store, "stc").await;
+    let other = enrolled(&store, "sxd").await;
+    let stc = store.tenant_by_slug("stc").await.unwrap().unwrap();
+    let sxd = store.tenant_by_slug("sxd").await.unwrap().unwrap();
+    // Stored a..f in this order, published (by date) in another: f newest, then a, b, ...
+    let dated = |id: &str, minutes_ago: i64, category: &str| {
+        let mut d = draft(id, &format!("Tin {id}"));
+        d.published_at_ms = NOW.as_millis() - minutes_ago * 60_000;
+        d.category = category.into();
+        d
+    };
+    let entries = vec![
+        entry(1, dated("a", 10, "news")),
+        entry(2, dated("b", 20, "direction")),
+        entry(3, dated("c", 30, "news")),
+        entry(4, dated("d", 40, "direction")),
+        entry(5, dated("e", 50, "news")),
+    ];
+    let r = store
+        .publish(&auth, entries, ProvinceReview::Approved, NOW)
+        .await
+        .unwrap();
+    assert!(r.iter().all(|e| e.outcome == Outcome::Accepted), "{r:?}");
+    let r = store
+        .publish(
+            &auth,
+            vec![entry(6, dated("f", 1, "news"))],
+            ProvinceReview::Pending,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0].outcome, Outcome::Accepted);
+    let r = store
+        .publish(
+            &other,
+            vec![entry(1, dated("x", 5, "news"))],
+            ProvinceReview::Approved,
+            NOW,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r[0].outcome, Outcome::Accepted);
+
+    let ids = |items: Vec<portal_store::ItemView>| -> Vec<String> {
+        items.into_iter().map(|i| i.external_id).collect()
+    };
+    let tenant = |category, limit| store.feed_items(FeedScope::Tenant(&stc), category, limit);
+    assert_eq!(
+        ids(tenant(None, 50).await.unwrap()),
+        ["f", "a", "b", "c", "d", "e"]
+    );
+    assert_eq!(ids(tenant(None, 2).await.unwrap()), ["f", "a"]);
+    assert_eq!(
+        ids(tenant(Some("direction"), 50).await.unwrap()),
+        ["b", "d"]
+    );
+    assert!(
+        tenant(Some("no-such-category"), 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The province: approved items only (not f), of every tenant, each named.
+    let province = store
+        .feed_items(FeedScope::Province, None, 50)
+        .await
+        .unwrap();
+    let named: Vec<(&str, &str)> = province
+        .iter()
+        .map(|i| (i.tenant_slug.as_str(), i.external_id.as_str()))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("sxd", "x"),
+            ("stc", "a"),
+            ("stc", "b"),
+            ("stc", "c"),
+            ("stc", "d"),
+            ("stc", "e")
+        ]
+    );
+    assert_eq!(province[0].tenant_name, sxd.name);
+
+    // Sitemap pages: in the order items were first stored, after a cursor, bounded.
+    assert_eq!(store.sitemap_count(&stc, 1000).await.unwrap(), 6);
+    assert_eq!(store.sitemap_count(&stc, 4).await.unwrap(), 4);
+    assert_eq!(store.sitemap_count(&sxd, 1000).await.unwrap(), 1);
+    let page = |after, limit| store.sitemap_urls(&stc, after, limit);
+    let urls = |v: Vec<portal_store::SitemapUrl>| -> Vec<String> {
+        v.into_iter().map(|u| u.external_id).collect()
+    };
+    assert_eq!(urls(page(None, 2).await.unwrap()), ["a", "b"]);
+    let after_b = store.sitemap_cursor_at(&stc, 1).await.unwrap();
+    assert!(after_b.is_some());
+    assert_eq!(urls(page(after_b, 2).await.unwrap()), ["c", "d"]);
+    assert_eq!(store.sitemap_cursor_at(&stc, 6).await.unwrap(), None);
+    let all = page(None, 100).await.unwrap();
+    assert!(all.iter().all(|u| u.updated_at == NOW), "{all:?}");
+
+    // A withdrawn item leaves feeds and sitemaps; the pages before it stay as they were.
+    let w = store
+        .withdraw(&auth, vec![(7, "c".into())], NOW)
+        .await
+        .unwrap();
+    assert_eq!(w[0].outcome, Outcome::Accepted);
+    assert_eq!(
+        ids(tenant(None, 50).await.unwrap()),
+        ["f", "a", "b", "d", "e"]
+    );
+    assert_eq!(store.sitemap_count(&stc, 1000).await.unwrap(), 5);
+    assert_eq!(urls(page(None, 2).await.unwrap()), ["a", "b"]);
+    assert_eq!(urls(page(after_b, 2).await.unwrap()), ["d", "e"]);
 }

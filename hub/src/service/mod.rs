@@ -14,11 +14,13 @@
 //!   enrollments;
 //! - `portal`: what the public pages show of one item (its page, history, versions, media);
 //! - `catalog`: what they list (home pages, category pages and tables, exports, the map).
+//! - `feeds`: what feeds, sitemaps and robots.txt of the public sites list.
 
 mod agents;
 pub mod catalog;
 mod enrollment;
 mod error;
+pub mod feeds;
 mod media;
 pub mod portal;
 

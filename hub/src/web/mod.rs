@@ -11,6 +11,7 @@
 
 pub mod cache;
 mod error;
+mod feeds;
 pub mod i18n;
 mod media;
 mod page;
@@ -79,6 +80,14 @@ pub fn router(state: HubState) -> Router {
         ("/lien-he", get(contact)),
         ("/hoi-dap", get(questions)),
         ("/so-do-cong", get(portal_map)),
+        // Feeds, sitemaps and robots.txt (`feeds`).
+        ("/rss.xml", get(feeds::rss)),
+        ("/atom.xml", get(feeds::atom)),
+        ("/categories/{code}/rss.xml", get(feeds::rss)),
+        ("/categories/{code}/atom.xml", get(feeds::atom)),
+        ("/sitemap.xml", get(feeds::sitemap)),
+        ("/sitemap-{file}", get(feeds::sitemap_file)),
+        ("/robots.txt", get(feeds::robots)),
     ] {
         r = on_every_site(r, path, handler);
     }

@@ -10,9 +10,12 @@ use axum::response::Response;
 use chrono::NaiveDate;
 
 use super::cache::Rendered;
+use super::feeds::{self, FeedFormat};
 use super::pages::{self, SiteContext};
 use super::render::RenderError;
+use super::site::Site;
 use crate::service::catalog::{self, CategoryQuery};
+use crate::service::feeds as listed;
 use crate::service::{ServiceError, portal};
 use crate::state::HubState;
 
@@ -75,6 +78,22 @@ pub(super) enum Page {
     Map {
         slug: SiteSlug,
     },
+    /// The latest items of a site, or of one category on it, as a feed.
+    Feed {
+        site: Site,
+        category: Option<String>,
+        format: FeedFormat,
+    },
+    /// A site's sitemap: `/sitemap.xml` (`None`; an index when it has several files) or
+    /// `/sitemap-<n>.xml`.
+    Sitemap {
+        site: Site,
+        file: Option<u64>,
+    },
+    /// A site's robots.txt.
+    Robots {
+        site: Site,
+    },
 }
 
 impl Page {
@@ -91,6 +110,12 @@ impl Page {
             Page::Item { slug, .. } | Page::History { slug, .. } | Page::Compare { slug, .. } => {
                 Some(slug)
             }
+            Page::Feed { site, .. } | Page::Sitemap { site, .. } | Page::Robots { site } => {
+                match site {
+                    Site::Province => None,
+                    Site::Tenant(slug) => Some(slug),
+                }
+            }
         }
     }
 
@@ -105,6 +130,9 @@ impl Page {
                 format: Format::Json,
                 ..
             } => "application/json",
+            Page::Feed { format, .. } => format.content_type(),
+            Page::Sitemap { .. } => feeds::SITEMAP_TYPE,
+            Page::Robots { .. } => feeds::ROBOTS_TYPE,
             _ => HTML,
         }
     }
@@ -127,8 +155,23 @@ impl Page {
             Page::Contact { .. } => "contact".into(),
             Page::Questions { .. } => "questions".into(),
             Page::Map { .. } => "map".into(),
+            Page::Feed {
+                category, format, ..
+            } => match category {
+                None => format!("feed/{}", format.as_str()),
+                Some(code) => format!("feed/{}/category/{code}", format.as_str()),
+            },
+            Page::Sitemap { file: None, .. } => "sitemap".to_string(),
+            Page::Sitemap { file: Some(n), .. } => format!("sitemap/{n}"),
+            Page::Robots { .. } => "robots".to_string(),
         };
-        let path = format!("{}{}:{what}", ctx.mode.as_str(), ctx.lang.code());
+        let links = match self {
+            // Absolute links on the canonical hosts in either mode and language: one document
+            // (and one cache entry, which for a sitemap file can be a megabyte) serves all.
+            Page::Feed { .. } | Page::Sitemap { .. } | Page::Robots { .. } => "a".to_string(),
+            _ => format!("{}{}", ctx.mode.as_str(), ctx.lang.code()),
+        };
+        let path = format!("{links}:{what}");
         match self.tenant() {
             None => st.cache.front_key(&path),
             Some(slug) => st.cache.tenant_key(slug, &path),
@@ -190,6 +233,31 @@ impl Page {
             Page::Map { slug } => {
                 let data = catalog::portal_map(st, slug.as_deref()).await?;
                 render(Box::new(move || pages::portal_map(&ctx, &data))).await
+            }
+            Page::Feed {
+                site,
+                category,
+                format,
+            } => {
+                let data = listed::feed(st, &feeds::public_site(site), category.as_deref()).await?;
+                let format = *format;
+                render(Box::new(move || feeds::feed_document(&ctx, &data, format))).await
+            }
+            Page::Sitemap { site, file: None } => {
+                let data = listed::sitemap(st, &feeds::public_site(site)).await?;
+                render(Box::new(move || feeds::sitemap_document(&ctx, &data))).await
+            }
+            Page::Sitemap {
+                site,
+                file: Some(n),
+            } => {
+                let data = listed::sitemap_file(st, &feeds::public_site(site), *n).await?;
+                render(Box::new(move || feeds::sitemap_file_document(&ctx, &data))).await
+            }
+            Page::Robots { site } => {
+                // A few lines of text: not worth a render thread.
+                listed::robots(st, &feeds::public_site(site)).await?;
+                Ok(feeds::robots_txt(&ctx, site))
             }
         };
         Ok(html?)
