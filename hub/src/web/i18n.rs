@@ -111,6 +111,7 @@ catalogue! {
     Phone => "Điện thoại", "Telephone";
     Email => "Thư điện tử", "E-mail";
     Feeds => "Tin RSS", "RSS feeds";
+    CategoryFeeds => "Theo dõi chuyên mục này", "Follow this category";
     // Home.
     LatestIn => "Mới nhất", "Latest";
     SeeAll => "Xem tất cả: {0}", "See all: {0}";
