@@ -63,7 +63,7 @@ vn_today="$(TZ=ICT-7 date +%F)"
 monday="$(date -d "$vn_today -$(( $(date -d "$vn_today" +%u) - 1 )) days" +%F)"
 weekdays=("Thứ Hai" "Thứ Ba" "Thứ Tư" "Thứ Năm" "Thứ Sáu" "Thứ Bảy" "Chủ nhật")
 schedule() { # slug, days after this week's Monday (-7..13), HH:MM, id stem, leader, title, content, place, participants, preparing unit
-  local slug="$1" day time="$3" hour author source site published id
+  local slug="$1" day time="$3" hour author source published id
   day="$(date -d "$monday $2 days" +%F)"
   hour="$((10#${time%%:*})) giờ ${time#*:}"
   case "$slug" in
@@ -77,7 +77,6 @@ schedule() { # slug, days after this week's Monday (-7..13), HH:MM, id stem, lea
   # Published on the Friday before the entry's week (the schedule is announced in advance).
   published="$(date -d "$day -$(( $(date -d "$day" +%u) + 2 )) days" +%F)"
   [[ "$published" < "$vn_today" ]] || published="$(date -d "$vn_today -1 day" +%F)"
-  site="https://$slug.bentre.gov.vn/lich-cong-tac/tuan-$(date -d "$day" +%V-%G)"
   id="$4-ngay-$(date -d "$day" +%d-%m-%Y)"
   mkdir -p "$data/agents/$slug/content"
   cat >"$data/agents/$slug/content/$id.md" <<ITEM
@@ -88,7 +87,6 @@ category: leader-schedule
 language: vi
 author: "$author"
 source: "$source"
-source_url: "$site"
 published_at: ${published}T16:00:00+07:00
 summary: "${weekdays[$(( $(date -d "$day" +%u) - 1 ))]}, ngày $(date -d "$day" +%d/%m/%Y), $hour: $6."
 tags: [lịch công tác]

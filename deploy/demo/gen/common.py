@@ -80,7 +80,10 @@ def item(slug, id, title, category, published_at, body, summary=None, author=Non
     fm = ["---", "id: " + id, "title: " + q(title), "category: " + category, "language: " + language]
     fm.append("author: " + q(author or "Văn phòng"))
     fm.append("source: " + q(source or src_name))
-    fm.append("source_url: " + q(source_url or "%s/%s/%s" % (base, "en" if language == "en" else "tin-bai", id)))
+    # The unit's own items need no source link: the hub now serves <slug>.bentre.gov.vn itself, so
+    # a link to the old component portal's page there would be a broken link on the portal.
+    if source_url:
+        fm.append("source_url: " + q(source_url))
     if len(published_at) == 10:
         published_at += "T08:00:00+07:00"
     fm.append("published_at: " + published_at)

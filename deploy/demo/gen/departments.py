@@ -143,8 +143,10 @@ def generate():
     for slug, cat, id, form, issuer, number, issued, effective, expiry, subject, field, title in docs:
         link, sha = media_pdf(slug, id, [issuer, "So: %s - ngay %s" % (number, issued), subject])
         author = "Văn phòng Sở"
+        # Documents of central authorities are taken from the national legal database.
+        ext = dict(source="Cơ sở dữ liệu quốc gia về văn bản pháp luật", source_url="https://vbpl.vn/") if cat == "legal-document-external" else {}
         write(slug, id, item(slug, id, title, cat, issued + "T16:00:00+07:00",
                              "%s.\n\n[Tải toàn văn (PDF)](%s)" % (subject, link),
                              summary=subject + ".", author=author, tags=["văn bản", field],
                              record=dict(document_form=form, issuer=issuer, number_symbol=number, issue_date=issued,
-                                         effective_date=effective, expiry_date=expiry, summary=subject, field=field, file=sha)))
+                                         effective_date=effective, expiry_date=expiry, summary=subject, field=field, file=sha), **ext))

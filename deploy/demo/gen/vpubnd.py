@@ -239,8 +239,11 @@ SERVICES = [
 
 
 def generate():
+    # A few items are taken from the provincial newspaper: source and source link (Art 9.3).
+    from_press = {"khai-mac-hoi-cho-xuan-at-ty-2025", "dai-hoi-the-duc-the-thao-tinh-lan-x", "le-quoc-khanh-2-9-2025"}
     for id, date, author, title, summary, body, tags in NEWS:
-        write(S, id, item(S, id, title, "news", date, body, summary=summary, author=author, tags=tags))
+        press = dict(source="Báo Đồng Khởi", source_url="https://baodongkhoi.vn/") if id in from_press else {}
+        write(S, id, item(S, id, title, "news", date, body, summary=summary, author=author, tags=tags, **press))
     for id, vi, date, title, summary, body, tags in EN:
         write(S, id, item(S, id, title, "news", date, body, summary=summary, author="Provincial Portal editorial team",
                           tags=tags, language="en", translation=vi))
@@ -248,7 +251,7 @@ def generate():
         write(S, id, item(S, id, title, "direction", date, body, summary=summary, author="Phòng Tổng hợp", tags=tags, record=record))
     for id, date, title, summary, body, record, tags in gazettes():
         write(S, id, item(S, id, title, "gazette-issue", date, body, summary=summary, author="Trung tâm Thông tin điện tử",
-                          tags=tags, record=record, source_url="https://congbao.bentre.gov.vn/so/" + id))
+                          tags=tags, record=record))
     for id, name, position, unit, phone, fax, email in CONTACTS:
         write(S, id, item(S, id, "Liên hệ: %s, %s" % (name, position), "official-contact", "2025-02-03",
                           "Đầu mối liên hệ, tiếp nhận văn bản và phản ánh thuộc lĩnh vực %s phụ trách." % unit, author="Phòng Hành chính – Tổ chức",
