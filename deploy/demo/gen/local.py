@@ -1,5 +1,8 @@
 """Thạnh Phú district, the industrial-parks authority (a unit), and more for Châu Thành."""
 
+import os
+
+import common
 from common import item, write, tcvn3_seen_as_cp1252
 
 TP = "thanhphu"
@@ -160,3 +163,17 @@ def records():
 
 def generate():
     records()
+    # The investment certificate in English for foreign investors, linked both ways.
+    vi = "dvc-cap-giay-chung-nhan-dang-ky-dau-tu-kcn"
+    en = "online-service-investment-registration-certificate-industrial-parks"
+    path = os.path.join(common.CONTENT, KCN, vi + ".md")
+    text = open(path, encoding="utf-8").read().replace("\nlanguage: vi\n", "\nlanguage: vi\ntranslation: %s\n" % en, 1)
+    write(KCN, vi, text)
+    common.written.remove(os.path.relpath(path, common.ROOT))
+    write(KCN, en, item(KCN, en, "Online public service: investment registration certificate for projects in industrial parks", "public-service", "2025-04-01",
+                        "Investors submit the application online on the National Public Service Portal, follow its progress and receive the certificate electronically or at the one-stop desk of the Industrial Parks Authority. Applications in English are accepted with a Vietnamese translation.\n\n*This is an English summary for reference. The Vietnamese version prevails.*",
+                        summary="Procedure 1.009645, investment in Viet Nam, fully online.", author="One-stop desk", language="en", translation=vi,
+                        tags=["online public services", "investment"],
+                        record=dict(code="1.009645", name="Issuance of an investment registration certificate for a project not subject to an investment policy decision",
+                                    field="Investment in Viet Nam", agency="Ben Tre Industrial Parks Authority", level="full_online", admin_level="provincial",
+                                    link="https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.009645")))

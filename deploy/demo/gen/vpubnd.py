@@ -243,7 +243,9 @@ def generate():
     from_press = {"khai-mac-hoi-cho-xuan-at-ty-2025", "dai-hoi-the-duc-the-thao-tinh-lan-x", "le-quoc-khanh-2-9-2025"}
     for id, date, author, title, summary, body, tags in NEWS:
         press = dict(source="Báo Đồng Khởi", source_url="https://baodongkhoi.vn/") if id in from_press else {}
-        write(S, id, item(S, id, title, "news", date, body, summary=summary, author=author, tags=tags, **press))
+        english = [en for en, vi, *_ in EN if vi == id]
+        write(S, id, item(S, id, title, "news", date, body, summary=summary, author=author, tags=tags,
+                          translation=english[0] if english else None, **press))
     for id, vi, date, title, summary, body, tags in EN:
         write(S, id, item(S, id, title, "news", date, body, summary=summary, author="Provincial Portal editorial team",
                           tags=tags, language="en", translation=vi))
