@@ -150,3 +150,54 @@ def generate():
                              summary=subject + ".", author=author, tags=["văn bản", field],
                              record=dict(document_form=form, issuer=issuer, number_symbol=number, issue_date=issued,
                                          effective_date=effective, expiry_date=expiry, summary=subject, field=field, file=sha), **ext))
+    more()
+
+
+def more():
+    """Culture and tourism of every kind, plans of every type, one more guidance article."""
+    for id, name, kind, location, description, extra in [
+        ("di-tich-mo-nguyen-dinh-chieu", "Khu di tích Mộ và Đền thờ Nguyễn Đình Chiểu", "relic", "Xã An Đức, huyện Ba Tri",
+         "Nơi an nghỉ của nhà thơ yêu nước Nguyễn Đình Chiểu (1822–1888), tác giả “Lục Vân Tiên”, “Văn tế nghĩa sĩ Cần Giuộc”. Khu di tích gồm mộ cụ Đồ Chiểu, đền thờ, nhà trưng bày và thư viện; hằng năm vào ngày 01/7 dương lịch tổ chức lễ giỗ trọng thể.",
+         dict(relic_rank="national_special")),
+        ("di-tich-dinh-phu-tuc", "Đình Phú Tự", "relic", "Xã Phú Túc, huyện Châu Thành",
+         "Ngôi đình cổ xây dựng năm 1818, còn lưu giữ nhiều bao lam, hoành phi chạm khắc tinh xảo; nơi diễn ra lễ Kỳ yên hằng năm vào tháng 11 âm lịch.",
+         dict(relic_rank="provincial")),
+        ("tuyen-du-lich-song-nuoc-mien-vuon", "Tuyến du lịch sông nước miệt vườn Bến Tre – Chợ Lách – Mỏ Cày", "tourist_route",
+         "Thành phố Bến Tre, huyện Chợ Lách, huyện Mỏ Cày Bắc",
+         "Hành trình một ngày bằng tàu trên sông Hàm Luông và sông Cổ Chiên: tham quan làng hoa kiểng Cái Mơn, vườn trái cây Vĩnh Thành, lò kẹo dừa Mỏ Cày; nghe đờn ca tài tử và thưởng thức đặc sản miệt vườn.",
+         dict(website="https://dulich.bentre.gov.vn/")),
+        ("giai-dua-ghe-truyen-thong-song-ben-tre", "Giải đua ghe truyền thống trên sông Bến Tre", "sport", "Sông Bến Tre, đoạn trước Quảng trường Đồng Khởi",
+         "Giải đua ghe ngo và ghe tam bản được tổ chức hằng năm dịp Quốc khánh 2/9 với sự tham gia của các đội đến từ các huyện, thành phố; thu hút hàng nghìn người dân cổ vũ hai bên bờ sông.",
+         {}),
+        ("truyen-thong-dong-khoi-ben-tre", "Phong trào Đồng Khởi năm 1960", "tradition", "Xã Định Thủy, Phước Hiệp, Bình Khánh, huyện Mỏ Cày Nam",
+         "Ngày 17/01/1960, nhân dân Mỏ Cày đồng loạt nổi dậy phá ách kìm kẹp của địch, mở đầu phong trào Đồng Khởi lan rộng khắp miền Nam. Di tích Đồng Khởi tại xã Định Thủy là Di tích quốc gia đặc biệt, nơi giáo dục truyền thống cho thế hệ trẻ.",
+         {}),
+    ]:
+        rec = dict(name=name, entry_type=kind, location=location, description=description)
+        rec.update(extra)
+        write(KH, id, item(KH, id, name, "culture-tourism", "2025-03-20T09:00:00+07:00", description,
+                           summary=location + ".", author="Trung tâm Xúc tiến đầu tư", tags=["du lịch", "văn hóa"], record=rec))
+
+    for id, name, kind, scope, period, authority, number, date, summary in [
+        ("ke-hoach-thu-gom-xu-ly-chat-thai-ran-2025-2030", "Kế hoạch thu gom, vận chuyển và xử lý chất thải rắn sinh hoạt tỉnh Bến Tre giai đoạn 2025–2030",
+         "waste_management", "Toàn tỉnh Bến Tre (8 huyện, thành phố)", "2025–2030", "UBND tỉnh Bến Tre", "1987/QĐ-UBND", "2025-08-19",
+         "Đến năm 2030, thu gom 98% chất thải rắn sinh hoạt đô thị và 90% ở nông thôn; xử lý tập trung tại nhà máy xử lý chất thải rắn tỉnh; chấm dứt chôn lấp trực tiếp tại bãi rác Phú Hưng."),
+        ("ke-hoach-khai-thac-cat-long-song-2025-2030", "Kế hoạch khai thác cát lòng sông trên địa bàn tỉnh Bến Tre giai đoạn 2025–2030",
+         "resource_exploitation", "Sông Tiền, sông Hàm Luông, sông Cổ Chiên", "2025–2030", "UBND tỉnh Bến Tre", "2214/QĐ-UBND", "2025-09-22",
+         "Khoanh định 7 khu vực mỏ cát với tổng trữ lượng 14,6 triệu m³, công suất khai thác tối đa 1,8 triệu m³/năm; không cấp phép tại các đoạn sông có nguy cơ sạt lở cao."),
+    ]:
+        link, sha = media_pdf(KH, id, ["UY BAN NHAN DAN TINH BEN TRE", "So: %s - ngay %s" % (number, date), name])
+        write(KH, id, item(KH, id, name, "planning", date + "T15:00:00+07:00",
+                           summary + "\n\n[Hồ sơ kế hoạch (PDF)](%s)" % link, summary=summary, author="Phòng Tổng hợp", tags=["quy hoạch", "kế hoạch"],
+                           record=dict(name=name, plan_type=kind, scope=scope, period=period, approving_authority=authority,
+                                       decision_number=number, approval_date=date, summary=summary, documents=sha)))
+
+    id = "huong-dan-nghi-dinh-73-2024-muc-luong-co-so"
+    write(TC, id, item(TC, id, "Hướng dẫn thực hiện mức lương cơ sở 2,34 triệu đồng/tháng theo Nghị định số 73/2024/NĐ-CP", "legal-guidance", "2024-07-12T08:00:00+07:00",
+                       "Từ ngày 01/7/2024, mức lương cơ sở là **2.340.000 đồng/tháng**. Sở Tài chính hướng dẫn các cơ quan, đơn vị:\n\n"
+                       "1. Xác định nhu cầu kinh phí tăng thêm theo mẫu biểu ban hành kèm Thông tư số 62/2024/TT-BTC;\n"
+                       "2. Sử dụng nguồn cải cách tiền lương còn dư của đơn vị trước khi đề nghị ngân sách cấp bổ sung;\n"
+                       "3. Gửi báo cáo nhu cầu về Sở Tài chính trước ngày 15/8/2024.",
+                       summary="Mức lương cơ sở 2,34 triệu đồng/tháng từ ngày 01/7/2024; hướng dẫn xác định nhu cầu và nguồn kinh phí.",
+                       author="Phòng Quản lý ngân sách", tags=["tiền lương", "hướng dẫn"],
+                       record=dict(promulgation_date="2024-06-30", related_document="Nghị định số 73/2024/NĐ-CP quy định mức lương cơ sở")))

@@ -123,6 +123,19 @@ def records():
          dict(direction_type="directive", number_symbol="1688/UBND-NN", issue_date="2025-10-15")),
     ]:
         write(TP, id, item(TP, id, title, "direction", date, body, summary=summary, author="Văn phòng HĐND và UBND huyện", record=rec, tags=["chỉ đạo điều hành"]))
+    for id, date, title, summary, body, rec in [
+        ("tra-loi-kien-nghi-doanh-nghiep-duong-vao-kcn-giao-long", "2025-05-06T10:00:00+07:00",
+         "Trả lời kiến nghị của doanh nghiệp về đường vào Khu công nghiệp Giao Long",
+         "Tuyến đường vào giai đoạn II Khu công nghiệp Giao Long được mở rộng 4 làn xe, dự kiến hoàn thành quý II/2026.",
+         "**Kiến nghị:** Doanh nghiệp trong Khu công nghiệp Giao Long phản ánh đường vào khu hẹp, xe container khó lưu thông, thường xuyên ùn tắc giờ tan ca.\n\n**Trả lời:** Ban Quản lý đã phối hợp Sở Giao thông vận tải đưa dự án mở rộng tuyến đường vào kế hoạch đầu tư công; trước mắt bố trí lực lượng điều tiết giao thông giờ cao điểm và cắm biển cấm dừng, đỗ xe hai bên đường.",
+         dict(direction_type="petition_response", number_symbol="612/BQL-QLĐT", issue_date="2025-05-05", subject="Hiệp hội doanh nghiệp Khu công nghiệp Giao Long")),
+        ("xu-phat-doanh-nghiep-cham-dau-noi-nuoc-thai-kcn-an-hiep", "2025-07-24T15:00:00+07:00",
+         "Xử phạt doanh nghiệp chậm đấu nối nước thải vào hệ thống xử lý tập trung",
+         "Doanh nghiệp bị phạt 85 triệu đồng và buộc đấu nối nước thải trong 30 ngày.",
+         "Qua kiểm tra, doanh nghiệp chế biến thực phẩm tại Khu công nghiệp An Hiệp chưa đấu nối nước thải vào trạm xử lý tập trung theo quy định. Trưởng Ban Quản lý đã quyết định xử phạt và yêu cầu doanh nghiệp khắc phục.",
+         dict(direction_type="sanction", number_symbol="45/QĐ-XPHC", issue_date="2025-07-22", subject="Công ty TNHH Thực phẩm An Hiệp (Khu công nghiệp An Hiệp)")),
+    ]:
+        write(KCN, id, item(KCN, id, title, "direction", date, body, summary=summary, author="Phòng Quản lý đầu tư", record=rec, tags=["chỉ đạo điều hành", "khu công nghiệp"]))
     id = "tra-loi-kien-nghi-cu-tri-chieu-sang-xa-tam-phuoc"
     write(CT, id, item(CT, id, "Trả lời kiến nghị cử tri xã Tam Phước về đèn chiếu sáng đường liên xã", "direction", "2025-08-04T10:00:00+07:00",
                        "**Kiến nghị:** Cử tri ấp Phước Hòa đề nghị lắp đèn chiếu sáng tuyến đường liên xã Tam Phước – Phú Túc.\n\n**Trả lời:** UBND huyện đã giao UBND xã Tam Phước lắp đặt 45 bộ đèn năng lượng mặt trời trên tuyến, hoàn thành trong tháng 9/2025.",
