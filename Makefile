@@ -6,7 +6,7 @@ CARGO ?= cargo
 build:
 	$(CARGO) build --bins
 
-## make demo: hub + three agents with sample content, pages on http://127.0.0.1:8080/
+## make demo: hub + six agents with sample content, pages on http://127.0.0.1:8080/
 demo:
 	./deploy/demo.sh
 

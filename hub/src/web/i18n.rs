@@ -111,6 +111,7 @@ catalogue! {
     Phone => "Điện thoại", "Telephone";
     Email => "Thư điện tử", "E-mail";
     Feeds => "Tin RSS", "RSS feeds";
+    VersionNotes => "Ghi chú khi tiếp nhận", "Notes on receipt";
     CategoryFeeds => "Theo dõi chuyên mục này", "Follow this category";
     // Home.
     LatestIn => "Mới nhất", "Latest";

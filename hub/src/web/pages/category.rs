@@ -150,8 +150,8 @@ fn filter_form(ctx: &SiteContext, p: &CategoryPage, choices: &[Choices]) -> Mark
                 div.fields {
                     @if on_province && !p.tenants.is_empty() {
                         div.field {
-                            label for="f-unit" { (ctx.t(Msg::Unit)) }
-                            select id="f-unit" name="unit" {
+                            label for="f-tenant" { (ctx.t(Msg::Unit)) }
+                            select id="f-tenant" name="tenant" {
                                 option value="" { (ctx.t(Msg::Any)) }
                                 @for t in &p.tenants {
                                     option value=(t.slug) selected[q.unit.as_deref() == Some(t.slug.as_str())] { (t.name) }
