@@ -76,9 +76,15 @@ pub struct Document {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// The item's current published version (replaces any earlier one).
-    Upsert(Document),
+    Upsert(Box<Document>),
     /// The item left the public pages (or never was on them).
     Remove(i64),
+}
+
+impl Change {
+    pub fn upsert(d: Document) -> Self {
+        Self::Upsert(Box::new(d))
+    }
 }
 
 /// Whose items a search looks at.
@@ -307,6 +313,7 @@ impl SearchIndex {
         for c in changes {
             match c {
                 Change::Upsert(d) => {
+                    let d = *d;
                     w.delete_term(id_term(f.id, d.item_id));
                     w.add_document(self.document(&d))?;
                 }

@@ -92,10 +92,9 @@ pub fn parse(input: &str) -> Result<ParsedQuery, QueryError> {
         }
     };
     // Outside quotes, then inside, alternately.
-    let mut parts = display.split('"');
     let mut inside = false;
     let quotes = display.matches('"').count();
-    while let Some(part) = parts.next() {
+    for part in display.split('"') {
         if inside {
             push(analyzer::words(part), &mut groups);
         } else {

@@ -68,29 +68,29 @@ fn sample() -> SearchIndex {
     hidden.on_province = false;
     ix.apply(
         vec![
-            Change::Upsert(doc(
+            Change::upsert(doc(
                 1,
                 "skhdt",
                 "news",
                 "Thu hút đầu tư vào Bến Tre",
                 "Tỉnh **Bến Tre** kêu gọi đầu tư vào năng lượng tái tạo.",
             )),
-            Change::Upsert(doc(
+            Change::upsert(doc(
                 2,
                 "dongkhoi",
                 "news",
                 "Lễ hội dừa Đồng Khởi",
                 "Lễ hội dừa lần thứ năm diễn ra tại huyện.",
             )),
-            Change::Upsert(legal),
-            Change::Upsert(doc(
+            Change::upsert(legal),
+            Change::upsert(doc(
                 4,
                 "skhdt",
                 "investment-project",
                 "Dự án điện gió",
                 "Dự án điện gió ven biển, tổng vốn đầu tư lớn.",
             )),
-            Change::Upsert(hidden),
+            Change::upsert(hidden),
         ],
         Some(10),
     )
@@ -167,7 +167,7 @@ fn snippets_highlight_the_matched_words_and_escape_the_rest() {
     let ix = SearchIndex::in_memory().unwrap();
     let filler = "Nội dung khác không liên quan. ".repeat(30);
     ix.apply(
-        vec![Change::Upsert(doc(
+        vec![Change::upsert(doc(
             1,
             "a",
             "news",
@@ -200,7 +200,7 @@ fn snippets_highlight_the_matched_words_and_escape_the_rest() {
 fn pages_of_results() {
     let ix = SearchIndex::in_memory().unwrap();
     let docs = (1..=25)
-        .map(|i| Change::Upsert(doc(i, "a", "news", &format!("Bản tin số {i}"), "Thời sự.")))
+        .map(|i| Change::upsert(doc(i, "a", "news", &format!("Bản tin số {i}"), "Thời sự.")))
         .collect();
     ix.apply(docs, Some(25)).unwrap();
     let mut q = query("ban tin");
@@ -223,7 +223,7 @@ fn pages_of_results() {
 fn a_new_version_replaces_the_old_and_a_removal_takes_the_item_out() {
     let ix = sample();
     ix.apply(
-        vec![Change::Upsert(doc(
+        vec![Change::upsert(doc(
             2,
             "dongkhoi",
             "news",
@@ -250,7 +250,7 @@ fn the_position_survives_a_restart_and_a_bad_index_is_rebuilt() {
         let ix = SearchIndex::open(&path).unwrap();
         assert_eq!(ix.position(), None);
         ix.apply(
-            vec![Change::Upsert(doc(1, "a", "news", "Bến Tre", "x"))],
+            vec![Change::upsert(doc(1, "a", "news", "Bến Tre", "x"))],
             Some(42),
         )
         .unwrap();

@@ -96,7 +96,7 @@ async fn rebuild(st: &HubState, index: &Arc<SearchIndex>) -> anyhow::Result<i64>
         n += batch.len();
         let changes = batch
             .into_iter()
-            .map(|i| Change::Upsert(document(i)))
+            .map(|i| Change::upsert(document(i)))
             .collect();
         apply(index, changes, None).await?;
     }
@@ -204,7 +204,7 @@ async fn catch_up(
                 changes.push(Change::Remove(*id));
             }
         }
-        changes.extend(current.into_iter().map(|i| Change::Upsert(document(i))));
+        changes.extend(current.into_iter().map(|i| Change::upsert(document(i))));
         for e in &fresh {
             cursor.mark(e.position);
         }

@@ -279,7 +279,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     while i < items {
         let n = (items - i).min(10_000);
         let batch = (i + 1..=i + n)
-            .map(|id| Change::Upsert(item(id, &mut rng, tenants)))
+            .map(|id| Change::upsert(item(id, &mut rng, tenants)))
             .collect();
         index.apply(batch, Some(i + n))?;
         i += n;
