@@ -27,6 +27,7 @@ bench:
 	./target/release/portal-bench --batch 100 --agents 8
 	./target/release/portal-bench --batch 1 --agents 64
 	./target/release/portal-agent-bench --files 10000
+	./target/release/search-bench --items 100000 --threads 16
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -16,3 +16,4 @@ mod operators;
 mod pages_in_a_browser;
 mod portal;
 mod publishing;
+mod search;
