@@ -280,6 +280,12 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
         for problem in p["structure"]["problems"].as_array().unwrap() {
             failures.push(format!("{name}: {}", problem.as_str().unwrap_or("")));
         }
+        if p["print"] != json!({ "header": false, "search": false, "main": true }) {
+            failures.push(format!(
+                "{name}: the print view is not the content alone: {}",
+                p["print"]
+            ));
+        }
         let lang = if name.starts_with("English") {
             "en"
         } else {

@@ -11,7 +11,7 @@
 //   { "chromium": "/usr/bin/chromium",
 //     "pages": [ { "name": "home", "url": "http://127.0.0.1:1234/" }, ... ],
 //     "keyboard": { "home": "http://127.0.0.1:1234/", "query": "đầu tư" } }   (optional)
-// Output: { "pages": [ { name, url, status, violations, passes, overflow, structure } ],
+// Output: { "pages": [ { name, url, status, lang, violations, passes, overflow, structure, print } ],
 //           "keyboard": [ { step, ok, detail } ] }
 
 'use strict';
@@ -145,6 +145,15 @@ async function checkPage(browser, p) {
     out.lang = await page.evaluate(() => document.documentElement.lang);
     out.structure = await page.evaluate(structureFacts);
     Object.assign(out, await axe(page));
+    // The print view: the content without the header, menus and forms.
+    await page.emulateMedia({ media: 'print' });
+    out.print = await page.evaluate(() => {
+      const shown = (sel) => {
+        const e = document.querySelector(sel);
+        return Boolean(e && getComputedStyle(e).display !== 'none');
+      };
+      return { header: shown('header'), search: shown('form[role=search]'), main: shown('main') };
+    });
   } finally {
     await ctx.close();
   }
@@ -163,14 +172,28 @@ async function checkPage(browser, p) {
 }
 
 // The focused element as the browser sees it, with whether its focus can be seen: an outline
-// at least 2 px wide, or a box shadow.
+// at least 2 px wide that contrasts 3:1 with what is behind it (WCAG 1.4.11), or a box shadow.
 function focusFacts() {
   const e = document.activeElement;
   if (!e || e === document.body) return { tag: 'body' };
   const s = getComputedStyle(e);
   const r = e.getBoundingClientRect();
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const ch = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+  };
+  // The ring is drawn outside the element: what is behind it is the nearest ancestor's
+  // background that is not transparent.
+  let behind = [255, 255, 255];
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    const c = rgb(getComputedStyle(p).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0)) { behind = c.slice(0, 3); break; }
+  }
+  const [l1, l2] = [luminance(rgb(s.outlineColor).slice(0, 3)), luminance(behind)].sort((a, b) => b - a);
+  const ringContrast = Math.round(((l1 + 0.05) / (l2 + 0.05)) * 10) / 10;
   // The site's own ring, not the browser's thin default: at least 2 px, or a shadow.
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && ringContrast >= 3;
   return {
     tag: e.tagName.toLowerCase(),
     id: e.id || null,
@@ -180,6 +203,8 @@ function focusFacts() {
     hreflang: e.getAttribute('hreflang'),
     text: (e.textContent || '').trim().slice(0, 60),
     outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`,
+    behind: `rgb(${behind.join(', ')})`,
+    ringContrast,
     boxShadow: s.boxShadow,
     visible: outline || s.boxShadow !== 'none',
     onScreen: r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight,
