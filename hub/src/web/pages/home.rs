@@ -94,7 +94,7 @@ pub fn home_page(ctx: &SiteContext, home: &Home) -> String {
     let schedule_def = home.registry.get(SCHEDULE);
     let main = html! {
         // A tenant's name is Vietnamese whatever the interface's language.
-        h1 lang=[tenant.map(|_| "vi")] { (heading) }
+        h1 lang=[tenant.and(ctx.vi_if_other())] { (heading) }
         div.home {
             @for s in &home.sections {
                 @let id = format!("muc-{}", s.category.code);
