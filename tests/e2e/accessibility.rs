@@ -204,6 +204,16 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}\n{}", department.log(), district.log()));
 
+    // On English pages, what stays Vietnamese says so (screen readers switch voices).
+    let (_, en_home) = hub.get("/en/t/chauthanh/", None).await.unwrap();
+    for needle in [
+        "<h1 lang=\"vi\">UBND huyện Châu Thành</h1>",
+        "<p class=\"tenant-name\" lang=\"vi\">",
+        "<p class=\"footer-name\" lang=\"vi\">UBND huyện Châu Thành</p>",
+    ] {
+        assert!(en_home.contains(needle), "{needle} not in\n{en_home}");
+    }
+
     let base = hub.http_base();
     let pages = [
         ("provincial home page", "/"),
@@ -220,6 +230,7 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
             "English item page",
             "/en/t/chauthanh/items/coconut-festival",
         ),
+        ("English tenant home page", "/en/t/chauthanh/"),
         ("search results", "/search?q=%C4%91%E1%BA%A7u+t%C6%B0"),
         ("404 page", "/khong-co-trang-nay"),
     ];
