@@ -238,6 +238,8 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
         "chromium": chromium(),
         "pages": pages.iter().map(|(name, path)| json!({ "name": name, "url": format!("{base}{path}") })).collect::<Vec<_>>(),
         "keyboard": { "home": format!("{base}/"), "query": "đầu tư công" },
+        // To look at the pages as a phone shows them: a folder for full-page screenshots.
+        "screenshots": std::env::var("PORTAL_A11Y_SCREENSHOTS").ok(),
     });
     let report = check_in_browser(request).await;
 

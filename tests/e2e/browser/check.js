@@ -10,7 +10,8 @@
 // Input (standard input, JSON):
 //   { "chromium": "/usr/bin/chromium",
 //     "pages": [ { "name": "home", "url": "http://127.0.0.1:1234/" }, ... ],
-//     "keyboard": { "home": "http://127.0.0.1:1234/", "query": "đầu tư" } }   (optional)
+//     "keyboard": { "home": "http://127.0.0.1:1234/", "query": "đầu tư" },   (optional)
+//     "screenshots": "/tmp/shots" }   (optional: full-page PNGs of each page on the phone and zoomed)
 // Output: { "pages": [ { name, url, status, lang, violations, passes, overflow, structure, print } ],
 //           "keyboard": [ { step, ok, detail } ] }
 
@@ -135,7 +136,7 @@ function structureFacts() {
   return { headings: headings.map((h) => `h${h.level} ${h.text}`), problems };
 }
 
-async function checkPage(browser, p) {
+async function checkPage(browser, p, shots) {
   const out = { name: p.name, url: p.url, status: null, violations: [], passes: 0, overflow: {}, structure: null };
   const ctx = await browser.newContext({ ...DESKTOP, bypassCSP: true });
   try {
@@ -164,6 +165,10 @@ async function checkPage(browser, p) {
       const page = await c.newPage();
       await page.goto(p.url, { waitUntil: 'load', timeout: TIMEOUT });
       out.overflow[name] = await page.evaluate(overflowFacts);
+      if (shots) {
+        const file = `${shots}/${p.name.replace(/[^a-z0-9]+/gi, '-')}-${name}.png`;
+        await page.screenshot({ path: file, fullPage: true });
+      }
     } finally {
       await c.close();
     }
@@ -301,7 +306,7 @@ async function main() {
   try {
     for (const p of input.pages || []) {
       try {
-        report.pages.push(await checkPage(browser, p));
+        report.pages.push(await checkPage(browser, p, input.screenshots));
       } catch (e) {
         report.pages.push({ name: p.name, url: p.url, error: String(e && e.stack ? e.stack : e) });
       }

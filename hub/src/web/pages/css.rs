@@ -56,7 +56,8 @@ pre { white-space:pre-wrap; overflow-wrap:anywhere; }
 .body blockquote { margin:1em 0; padding:.2em 1em; border-left:4px solid var(--line); color:var(--muted); }
 .table-wrap { overflow-x:auto; margin:1em 0; }
 .table-wrap > table { min-width:max(100%, 36em); }
-.table-wrap th, .table-wrap td { overflow-wrap:break-word; }
+.table-wrap th, .table-wrap td { overflow-wrap:break-word; min-width:7em; }
+.table-wrap > table > caption { position:sticky; left:0; max-width:calc(100vw - 2.5em); }
 table { border-collapse:collapse; }
 table.listing, table.record, table.versions { width:100%; }
 table caption { text-align:left; font-weight:700; padding:.3em 0; }
@@ -95,6 +96,7 @@ ul.operator { list-style:none; padding:0; margin:0 auto .5em; }
   main, nav.crumbs { padding-left:.8em; padding-right:.8em; }
   form.search input { width:10em; }
   dl.meta { grid-template-columns:1fr; } dl.meta dd { margin-bottom:.4em; }
+  .body table { font-size:.9em; } .body td, .body th { padding:.25em .35em; }
 }
 @media print {
   header.site, nav.menu, nav.crumbs, nav.pager, form, .skip, p.downloads, footer.site .footer-links { display:none !important; }
