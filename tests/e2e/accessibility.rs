@@ -140,6 +140,33 @@ fn long_article() -> String {
     .replace("UBND huyện Châu Thành", "Sở Kế hoạch và Đầu tư")
 }
 
+/// An engagement of the district's chairman on Tuesday this week (the home page's schedule).
+fn schedule_this_week() -> String {
+    use chrono::Datelike;
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        .date_naive();
+    let tuesday = today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()))
+        + chrono::Duration::days(1);
+    json!({
+        "id": "lich-tuan-nay",
+        "title": format!("Lịch công tác ngày {tuesday}"),
+        "category": "leader-schedule",
+        "language": "vi",
+        "author": "Văn phòng HĐND và UBND huyện",
+        "source": "UBND huyện Châu Thành",
+        "published_at": "2024-05-01T08:00:00+07:00",
+        "record": {
+            "date": tuesday.format("%Y-%m-%d").to_string(),
+            "time": "08:00",
+            "leader": "Chủ tịch UBND huyện",
+            "content": "Họp giao ban tiến độ giải ngân vốn đầu tư công",
+            "place": "Hội trường UBND huyện Châu Thành",
+        }
+    })
+    .to_string()
+}
+
 fn english_article() -> String {
     item_markdown(
         "coconut-festival",
@@ -187,6 +214,9 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
     district
         .write_file("coconut-festival.md", &english_article())
         .unwrap();
+    district
+        .write_file("lich-tuan-nay.json", &schedule_this_week())
+        .unwrap();
     department.start().unwrap();
     district.start().unwrap();
     wait_for("every item on the portal", T, || async {
@@ -196,10 +226,13 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
         let (a, _) = hub
             .get("/t/skhdt/items/giai-ngan-dau-tu-cong", None)
             .await?;
-        Ok(
-            (p.contains("8 dòng") && l.contains("3 dòng") && n.contains("6 mục") && a == 200)
-                .then_some(()),
-        )
+        let (_, h) = hub.get("/", None).await?;
+        let all = p.contains("8 dòng")
+            && l.contains("3 dòng")
+            && n.contains("6 mục")
+            && a == 200
+            && h.contains("Họp giao ban tiến độ");
+        Ok(all.then_some(()))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}\n{}", department.log(), district.log()));
@@ -233,6 +266,12 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
         ("English tenant home page", "/en/t/chauthanh/"),
         ("search results", "/search?q=%C4%91%E1%BA%A7u+t%C6%B0"),
         ("404 page", "/khong-co-trang-nay"),
+        (
+            "leaders' schedule",
+            "/t/chauthanh/categories/leader-schedule",
+        ),
+        ("portal map", "/so-do-cong"),
+        ("contact page", "/en/lien-he"),
     ];
     let request = json!({
         "chromium": chromium(),
@@ -299,7 +338,7 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
                 p["print"]
             ));
         }
-        let lang = if name.starts_with("English") {
+        let lang = if name.starts_with("English") || name == "contact page" {
             "en"
         } else {
             "vi"
