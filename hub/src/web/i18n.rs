@@ -211,6 +211,10 @@ catalogue! {
     SearchAllUnits => "Mọi đơn vị", "All units";
     SearchAllCategories => "Mọi chuyên mục", "All categories";
     SearchFilters => "Tìm nâng cao", "Refine the search";
+    // Record values.
+    Yes => "Có", "Yes";
+    No => "Không", "No";
+    DownloadFile => "Tải tệp", "Download";
 }
 
 #[cfg(test)]
