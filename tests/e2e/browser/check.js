@@ -242,6 +242,7 @@ async function keyboard(browser, k) {
     const first = await page.evaluate(focusFacts);
     step('the first Tab reaches the skip link', first.tag === 'a' && first.href === '#noi-dung', first);
     step('the skip link is on screen with its focus visible', first.visible && first.onScreen, first);
+    if (k.screenshots) await page.screenshot({ path: `${k.screenshots}/keyboard-skip-link.png` });
     await page.keyboard.press('Enter');
     const afterSkip = await page.evaluate(() => {
       const e = document.activeElement;
@@ -258,6 +259,7 @@ async function keyboard(browser, k) {
     await page.goto(k.home, { waitUntil: 'load', timeout: TIMEOUT });
     const box = await tabTo(page, (f) => f.tag === 'input' && f.name === 'q', 30, unseen);
     step('Tab reaches the search box', box, box);
+    if (box && k.screenshots) await page.screenshot({ path: `${k.screenshots}/keyboard-search-box.png` });
     if (box) {
       await page.keyboard.type(k.query);
       await Promise.all([page.waitForNavigation({ timeout: TIMEOUT }), page.keyboard.press('Enter')]);
@@ -311,7 +313,7 @@ async function main() {
         report.pages.push({ name: p.name, url: p.url, error: String(e && e.stack ? e.stack : e) });
       }
     }
-    if (input.keyboard) report.keyboard = await keyboard(browser, input.keyboard);
+    if (input.keyboard) report.keyboard = await keyboard(browser, { ...input.keyboard, screenshots: input.screenshots });
   } finally {
     await browser.close();
   }
