@@ -88,6 +88,16 @@ pub(super) fn value(ctx: &SiteContext, f: &FieldDef, v: &str) -> Markup {
         },
         FieldType::Email => html! { a href={ "mailto:" (v) } { (v) } },
         FieldType::Table => table_value(ctx, f, v),
+        // A value the registry labels only in Vietnamese reads as Vietnamese on English pages.
+        FieldType::Enum
+            if ctx.lang == Lang::En
+                && !f.allowed_labels_en.contains_key(v)
+                && f.allowed_labels_vi.contains_key(v) =>
+        {
+            html! {
+                span lang="vi" { (enum_label(ctx, f, v)) }
+            }
+        }
         _ => html! { (text(ctx, f, v)) },
     }
 }
