@@ -264,6 +264,7 @@ async fn pages_pass_axe_fit_a_phone_and_work_with_a_keyboard() {
             "/en/t/chauthanh/items/coconut-festival",
         ),
         ("English tenant home page", "/en/t/chauthanh/"),
+        ("English record table", "/en/categories/investment-project"),
         ("search results", "/search?q=%C4%91%E1%BA%A7u+t%C6%B0"),
         ("404 page", "/khong-co-trang-nay"),
         (
