@@ -103,7 +103,7 @@ ul.operator { list-style:none; padding:0; margin:0 auto .5em; }
   body { font-size:11pt; color:#000; }
   main { max-width:none; padding:0; }
   a { color:#000; }
-  .table-wrap { overflow:visible; }
+  .table-wrap { overflow:visible; } .table-wrap > table, .table-wrap th, .table-wrap td { min-width:0; }
   pre { white-space:pre-wrap; border:0; background:none; }
   .body a[href^="http"]::after, dl.meta a[href^="http"]::after { content:" <" attr(href) ">"; font-size:.85em; }
   table, pre, img { page-break-inside:avoid; }
