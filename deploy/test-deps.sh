@@ -2,6 +2,7 @@
 # What `make test` needs besides Rust: PostgreSQL on 127.0.0.1:5432 (the store runs its tests on
 # both databases), Debian's headless Chromium (pages are tested in a real browser) and Python's
 # feedparser and xmlschema (feeds and sitemaps are judged by parsers of another ecosystem).
+# Node.js with the browser checks' packages (tests/e2e/browser).
 # Starts or installs them where it can (as root with apt); otherwise says what is missing.
 set -euo pipefail
 
@@ -37,6 +38,22 @@ if [ -z "${CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   can_apt || { echo "test-deps: install Debian's chromium (or set CHROMIUM to a Chromium binary)" >&2; exit 1; }
   echo "test-deps: installing chromium"
   apt_install chromium
+fi
+
+# The accessibility checks (tests/e2e/accessibility.rs) drive that Chromium from Node with
+# playwright-core and inject axe-core, both pinned in tests/e2e/browser/package-lock.json.
+# playwright-core downloads no browser. Installed again only when the lock file changed.
+browser_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/browser"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  can_apt || { echo "test-deps: install Node.js and npm (the browser checks run on Node)" >&2; exit 1; }
+  echo "test-deps: installing nodejs and npm"
+  apt_install nodejs npm
+fi
+if [ ! -f "$browser_dir/node_modules/.package-lock.json" ] \
+  || [ "$browser_dir/package-lock.json" -nt "$browser_dir/node_modules/.package-lock.json" ] \
+  || ! (cd "$browser_dir" && node -e "require.resolve('playwright-core'); require.resolve('axe-core')" 2>/dev/null); then
+  echo "test-deps: installing the browser checks' Node packages (npm ci in tests/e2e/browser)"
+  (cd "$browser_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
 # Python's feedparser and xmlschema judge the hub's feeds and sitemaps (tests/e2e/feeds.rs runs

@@ -3,6 +3,7 @@
 //! binary of modules: one link instead of one per file. Each module is a story a user of the
 //! federation lives through, and each test is named for what happens in it.
 
+mod accessibility;
 mod agent_sending;
 mod content_folder;
 mod durability;

@@ -228,6 +228,10 @@ catalogue! {
     SearchResultsList => "Kết quả tìm kiếm", "Search results";
     SearchPageOfResults => "trang {0}", "page {0}";
     SearchDateRange => "Thời gian đăng", "Published between";
+    // Record values.
+    Yes => "Có", "Yes";
+    No => "Không", "No";
+    DownloadFile => "Tải tệp", "Download";
 }
 
 #[cfg(test)]

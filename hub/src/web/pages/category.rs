@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use portal_core::category::{CategoryDef, FieldDef, FieldType, FilterKind};
 use portal_store::ItemView;
 
-use super::home::item_list;
+use super::home::top_item_list;
 use super::layout::{self, Chrome, Menu, pager};
 use super::{SiteContext, record};
 use crate::service::catalog::{
@@ -50,7 +50,7 @@ pub fn category_page(ctx: &SiteContext, p: &CategoryPage) -> String {
                 @if items.is_empty() {
                     p { (ctx.t(Msg::NothingYet)) }
                 } @else {
-                    (item_list(ctx, items, on_province))
+                    (top_item_list(ctx, items, on_province))
                 }
                 (pager(ctx, p.query.page, *pages, href))
                 (category_feeds(ctx, code))

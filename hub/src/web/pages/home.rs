@@ -12,13 +12,30 @@ use super::{SiteContext, iso_date};
 use crate::service::catalog::{Home, SCHEDULE};
 use crate::web::i18n::Msg;
 
-/// A short list of items: title, date, unit (on the provincial portal) and summary.
+/// A short list of items under a section's h2 (home pages): title, date, unit (on the
+/// provincial portal) and summary.
 pub(super) fn item_list(ctx: &SiteContext, items: &[ItemView], show_unit: bool) -> Markup {
+    items_with_headings(ctx, items, show_unit, 3)
+}
+
+/// The same list right under the page's h1 (a category page), its titles h2: headings never
+/// skip a level (WCAG 1.3.1).
+pub(super) fn top_item_list(ctx: &SiteContext, items: &[ItemView], show_unit: bool) -> Markup {
+    items_with_headings(ctx, items, show_unit, 2)
+}
+
+fn items_with_headings(
+    ctx: &SiteContext,
+    items: &[ItemView],
+    show_unit: bool,
+    level: u8,
+) -> Markup {
     html! {
         ul.items {
             @for it in items {
+                @let title = html! { a href=(ctx.tenant_href(&it.tenant_slug, &format!("/items/{}", it.external_id))) { (it.title) } };
                 li lang=(it.language) {
-                    h3 { a href=(ctx.tenant_href(&it.tenant_slug, &format!("/items/{}", it.external_id))) { (it.title) } }
+                    @if level == 2 { h2 { (title) } } @else { h3 { (title) } }
                     p.meta {
                         time datetime=(iso_date(it.published_at)) { (ctx.date_time(it.published_at)) }
                         @if show_unit { " · " span lang="vi" { (it.tenant_name) } }
@@ -76,7 +93,8 @@ pub fn home_page(ctx: &SiteContext, home: &Home) -> String {
     let on_province = tenant.is_none();
     let schedule_def = home.registry.get(SCHEDULE);
     let main = html! {
-        h1 { (heading) }
+        // A tenant's name is Vietnamese whatever the interface's language.
+        h1 lang=[tenant.and(ctx.vi_if_other())] { (heading) }
         div.home {
             @for s in &home.sections {
                 @let id = format!("muc-{}", s.category.code);

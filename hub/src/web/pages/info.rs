@@ -14,9 +14,10 @@ fn operator_block(ctx: &SiteContext, m: &PortalMap) -> maud::Markup {
     let op = ctx.operator(m.tenant.as_ref());
     html! {
         address.operator {
-            @if !op.unit.is_empty() { strong { (op.unit) } br; }
-            @if !op.responsible.is_empty() { (ctx.t(Msg::Responsible)) ": " (op.responsible) br; }
-            @if !op.address.is_empty() { (ctx.t(Msg::Address)) ": " (op.address) br; }
+            // The operator's details are configured in Vietnamese.
+            @if !op.unit.is_empty() { strong lang=[ctx.vi_if_other()] { (op.unit) } br; }
+            @if !op.responsible.is_empty() { (ctx.t(Msg::Responsible)) ": " span lang=[ctx.vi_if_other()] { (op.responsible) } br; }
+            @if !op.address.is_empty() { (ctx.t(Msg::Address)) ": " span lang=[ctx.vi_if_other()] { (op.address) } br; }
             @if !op.phone.is_empty() { (ctx.t(Msg::Phone)) ": " a href={ "tel:" (op.phone.replace(' ', "")) } { (op.phone) } br; }
             @if !op.email.is_empty() { (ctx.t(Msg::Email)) ": " a href={ "mailto:" (op.email) } { (op.email) } }
         }

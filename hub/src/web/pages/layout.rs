@@ -133,7 +133,7 @@ fn operator_lines(ctx: &SiteContext, tenant: Option<&Tenant>) -> Markup {
     let line = |label: Msg, value: &str| {
         html! {
             @if !value.is_empty() {
-                li { (ctx.t(label)) ": " (value) }
+                li { (ctx.t(label)) ": " @if let Some(l) = ctx.vi_if_other() { span lang=(l) { (value) } } @else { (value) } }
             }
         }
     };
@@ -146,7 +146,7 @@ fn operator_lines(ctx: &SiteContext, tenant: Option<&Tenant>) -> Markup {
             @if !op.email.is_empty() {
                 li { (ctx.t(Msg::Email)) ": " a href={ "mailto:" (op.email) } { (op.email) } }
             }
-            @if !op.licence.is_empty() { li { (op.licence) } }
+            @if !op.licence.is_empty() { li lang=[ctx.vi_if_other()] { (op.licence) } }
         }
     }
 }
@@ -228,7 +228,7 @@ pub(super) fn page(ctx: &SiteContext, c: &Chrome, main: Markup) -> String {
                     div.brand {
                         p.site-name { a href=(ctx.province_href("/")) { (portal) } }
                         @if let Some(t) = c.tenant {
-                            p.tenant-name { a href=(home) { (t.name) } }
+                            p.tenant-name lang=[ctx.vi_if_other()] { a href=(home) { (t.name) } }
                         }
                     }
                     div.tools {
@@ -273,7 +273,7 @@ pub(super) fn page(ctx: &SiteContext, c: &Chrome, main: Markup) -> String {
                 }
                 main id="noi-dung" tabindex="-1" { (main) }
                 footer.site {
-                    p.footer-name { (site_name) }
+                    p.footer-name lang=[c.tenant.and(ctx.vi_if_other())] { (site_name) }
                     (operator_lines(ctx, c.tenant))
                     p.footer-links {
                         a href=(ctx.here("/so-do-cong")) { (ctx.t(Msg::PortalMap)) }

@@ -53,6 +53,13 @@ pub struct SiteContext {
 }
 
 impl SiteContext {
+    /// `lang` for text that is Vietnamese whatever the interface's language (names of units,
+    /// the operator's details from configuration): `None` on Vietnamese pages, whose `html`
+    /// element says it already.
+    pub fn vi_if_other(&self) -> Option<&'static str> {
+        (self.lang != Lang::Vi).then_some("vi")
+    }
+
     /// A message of the interface in the page's language.
     pub fn t(&self, m: Msg) -> &'static str {
         m.text(self.lang)

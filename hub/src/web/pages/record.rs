@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use portal_core::category::{CategoryDef, FieldDef, FieldType};
 
 use super::SiteContext;
-use crate::web::i18n::Lang;
+use crate::web::i18n::{Lang, Msg};
 
 /// A field's label in the page's language.
 pub(super) fn label<'a>(ctx: &SiteContext, f: &'a FieldDef) -> &'a str {
@@ -37,11 +37,9 @@ pub(super) fn enum_label(ctx: &SiteContext, f: &FieldDef, code: &str) -> String 
 pub(super) fn text(ctx: &SiteContext, f: &FieldDef, v: &str) -> String {
     match f.ty {
         FieldType::Enum => enum_label(ctx, f, v),
-        FieldType::Boolean => match (v, ctx.lang) {
-            ("true", Lang::Vi) => "Có".into(),
-            ("false", Lang::Vi) => "Không".into(),
-            ("true", Lang::En) => "Yes".into(),
-            ("false", Lang::En) => "No".into(),
+        FieldType::Boolean => match v {
+            "true" => ctx.t(Msg::Yes).into(),
+            "false" => ctx.t(Msg::No).into(),
             _ => v.to_string(),
         },
         FieldType::Date => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
@@ -83,13 +81,23 @@ fn number(v: &str, lang: Lang) -> String {
 pub(super) fn value(ctx: &SiteContext, f: &FieldDef, v: &str) -> Markup {
     match f.ty {
         FieldType::Media if portal_core::media::is_sha256_hex(v) => html! {
-            a href={ "/media/" (v) } { (match ctx.lang { Lang::Vi => "Tải tệp", Lang::En => "Download" }) }
+            a href={ "/media/" (v) } { (ctx.t(Msg::DownloadFile)) }
         },
         FieldType::Url if v.starts_with("https://") || v.starts_with("http://") => html! {
             a href=(v) rel="noopener noreferrer" { (v) }
         },
         FieldType::Email => html! { a href={ "mailto:" (v) } { (v) } },
         FieldType::Table => table_value(ctx, f, v),
+        // A value the registry labels only in Vietnamese reads as Vietnamese on English pages.
+        FieldType::Enum
+            if ctx.lang == Lang::En
+                && !f.allowed_labels_en.contains_key(v)
+                && f.allowed_labels_vi.contains_key(v) =>
+        {
+            html! {
+                span lang="vi" { (enum_label(ctx, f, v)) }
+            }
+        }
         _ => html! { (text(ctx, f, v)) },
     }
 }
