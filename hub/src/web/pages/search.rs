@@ -41,7 +41,7 @@ fn form(ctx: &SiteContext, p: &SearchPage) -> Markup {
     let typed: String = f.q.chars().take(MAX_QUERY_CHARS).collect();
     let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     html! {
-        form.search-page role="search" method="get" action=(ctx.here("/search")) {
+        form.search-page.filters role="search" method="get" action=(ctx.here("/search")) {
             div.field {
                 label for="s-q" { (ctx.t(Msg::SearchQueryLabel)) }
                 input id="s-q" type="search" name="q" value=(typed)
