@@ -104,6 +104,7 @@ ul.operator { list-style:none; padding:0; margin:0 auto .5em; }
   main { max-width:none; padding:0; }
   a { color:#000; }
   .table-wrap { overflow:visible; } .table-wrap > table, .table-wrap th, .table-wrap td { min-width:0; }
+  table { font-size:9.5pt; } .table-wrap th, .table-wrap td { overflow-wrap:anywhere; padding:.2em .3em; }
   pre { white-space:pre-wrap; border:0; background:none; }
   .body a[href^="http"]::after, dl.meta a[href^="http"]::after { content:" <" attr(href) ">"; font-size:.85em; }
   table, pre, img { page-break-inside:avoid; }
