@@ -6,7 +6,7 @@ CARGO ?= cargo
 build:
 	$(CARGO) build --bins
 
-## make demo: hub + three agents with sample content, pages on http://127.0.0.1:8080/
+## make demo: hub + six agents with sample content, pages on http://127.0.0.1:8080/
 demo:
 	./deploy/demo.sh
 
@@ -27,6 +27,7 @@ bench:
 	./target/release/portal-bench --batch 100 --agents 8
 	./target/release/portal-bench --batch 1 --agents 64
 	./target/release/portal-agent-bench --files 10000
+	./target/release/search-bench --items 100000 --threads 16
 
 lint:
 	$(CARGO) fmt --all -- --check

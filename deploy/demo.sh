@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make demo`: a throw-away hub with three component portals' agents and sample content.
+# `make demo`: a throw-away hub with six component portals' agents and sample content.
 # Everything lives in ./demo-data (removed at the next start); Ctrl-C stops it all.
 set -euo pipefail
 
@@ -49,40 +49,47 @@ TOML
 "$hub" --data-dir "$data/hub" tenant add --slug stc --name "Sở Tài chính" --kind department >/dev/null
 "$hub" --data-dir "$data/hub" tenant add --slug chauthanh --name "UBND huyện Châu Thành" --kind district >/dev/null
 "$hub" --data-dir "$data/hub" tenant add --slug thanhphu --name "UBND huyện Thạnh Phú" --kind district >/dev/null
+"$hub" --data-dir "$data/hub" tenant add --slug bqlkcn --name "Ban Quản lý các khu công nghiệp" --kind unit >/dev/null
 
 "$hub" --data-dir "$data/hub" serve >"$data/hub.log" 2>&1 &
 pids+=($!)
 wait_port "$grpc_port"
 wait_port "$http_port"
 
-# The leaders' schedule of the current week (Monday to Friday, Vietnam time, as the hub counts
-# weeks), so that "this week" on the home pages is never empty: written beside the sample items.
+# The leaders' schedule (Monday to Friday, Vietnam time, as the hub counts weeks): written at
+# start beside the sample items with dates of the current week, and some of the previous and next
+# weeks, so that "this week" is never empty and the previous/next-week links lead somewhere.
 vn_today="$(TZ=ICT-7 date +%F)"
 monday="$(date -d "$vn_today -$(( $(date -d "$vn_today" +%u) - 1 )) days" +%F)"
-weekdays=("Thứ Hai" "Thứ Ba" "Thứ Tư" "Thứ Năm" "Thứ Sáu")
-schedule() { # slug, days after Monday, HH:MM, id stem, leader, title, content, place, participants, preparing unit
-  local slug="$1" day time="$3" hour author source site
-  day="$(date -d "$monday +$2 days" +%F)"
+weekdays=("Thứ Hai" "Thứ Ba" "Thứ Tư" "Thứ Năm" "Thứ Sáu" "Thứ Bảy" "Chủ nhật")
+schedule() { # slug, days after this week's Monday (-7..13), HH:MM, id stem, leader, title, content, place, participants, preparing unit
+  local slug="$1" day time="$3" hour author source published id
+  day="$(date -d "$monday $2 days" +%F)"
   hour="$((10#${time%%:*})) giờ ${time#*:}"
   case "$slug" in
+    vpubnd) author="Phòng Hành chính – Tổ chức" source="Văn phòng UBND tỉnh Bến Tre" ;;
     skhdt) author="Văn phòng Sở" source="Sở Kế hoạch và Đầu tư tỉnh Bến Tre" ;;
     stc) author="Văn phòng Sở" source="Sở Tài chính tỉnh Bến Tre" ;;
-    *) author="Văn phòng HĐND và UBND huyện" source="Ủy ban nhân dân huyện Châu Thành" ;;
+    chauthanh) author="Văn phòng HĐND và UBND huyện" source="Ủy ban nhân dân huyện Châu Thành" ;;
+    thanhphu) author="Văn phòng HĐND và UBND huyện" source="Ủy ban nhân dân huyện Thạnh Phú" ;;
+    bqlkcn) author="Văn phòng Ban" source="Ban Quản lý các khu công nghiệp tỉnh Bến Tre" ;;
   esac
-  site="https://$slug.bentre.gov.vn/lich-cong-tac/tuan-$(date -d "$monday" +%V-%G)"
+  # Published on the Friday before the entry's week (the schedule is announced in advance).
+  published="$(date -d "$day -$(( $(date -d "$day" +%u) + 2 )) days" +%F)"
+  [[ "$published" < "$vn_today" ]] || published="$(date -d "$vn_today -1 day" +%F)"
+  id="$4-ngay-$(date -d "$day" +%d-%m-%Y)"
   mkdir -p "$data/agents/$slug/content"
-  cat >"$data/agents/$slug/content/$4-ngay-$(date -d "$day" +%d-%m-%Y).md" <<ITEM
+  cat >"$data/agents/$slug/content/$id.md" <<ITEM
 ---
-id: $4-ngay-$(date -d "$day" +%d-%m-%Y)
+id: $id
 title: "$6 ($(date -d "$day" +%d/%m/%Y))"
 category: leader-schedule
 language: vi
 author: "$author"
 source: "$source"
-source_url: "$site"
-published_at: $(date -d "$monday -3 days" +%F)T16:00:00+07:00
-summary: "${weekdays[$2]}, ngày $(date -d "$day" +%d/%m/%Y), $hour: $6."
-tags: [lịch công tác, tuần này]
+published_at: ${published}T16:00:00+07:00
+summary: "${weekdays[$(( $(date -d "$day" +%u) - 1 ))]}, ngày $(date -d "$day" +%d/%m/%Y), $hour: $6."
+tags: [lịch công tác]
 record:
   date: "$day"
   time: "$time"
@@ -94,35 +101,16 @@ record:
 ---
 ITEM
 }
-schedule skhdt 0 07:30 lich-cong-tac-giam-doc-so "Ông Nguyễn Văn Thắng, Giám đốc Sở" \
-  "Giám đốc Sở chủ trì giao ban lãnh đạo Sở đầu tuần" \
-  "Giao ban lãnh đạo Sở: kiểm điểm công việc tuần trước, phân công nhiệm vụ trọng tâm trong tuần." \
-  "Phòng họp số 1, Sở Kế hoạch và Đầu tư" "Các Phó Giám đốc Sở; Chánh Văn phòng, Trưởng các phòng chuyên môn" "Văn phòng Sở"
-schedule skhdt 1 14:00 lich-cong-tac-pho-giam-doc-so "Bà Lê Thị Ngọc Diệp, Phó Giám đốc Sở" \
-  "Phó Giám đốc Sở chủ trì họp thẩm định hồ sơ mời thầu dự án nhà máy xử lý chất thải rắn (PPP)" \
-  "Họp thẩm định hồ sơ mời thầu lựa chọn nhà đầu tư dự án nhà máy xử lý chất thải rắn sinh hoạt tập trung tỉnh Bến Tre theo phương thức PPP." \
-  "Phòng họp số 2, Sở Kế hoạch và Đầu tư" "Đại diện Sở Tài nguyên và Môi trường, Sở Xây dựng, Sở Tài chính; tổ chuyên gia đấu thầu" "Phòng Kinh tế ngành"
-schedule skhdt 3 08:00 lich-cong-tac-giam-doc-so "Ông Nguyễn Văn Thắng, Giám đốc Sở" \
-  "Giám đốc Sở làm việc với UBND huyện Châu Thành về giải ngân vốn đầu tư công" \
-  "Làm việc với UBND huyện Châu Thành về tiến độ giải ngân vốn đầu tư công và bồi thường, giải phóng mặt bằng đường dẫn cầu Rạch Miễu 2." \
-  "Hội trường UBND huyện Châu Thành" "Trưởng phòng Tổng hợp; lãnh đạo UBND huyện Châu Thành, Ban Quản lý dự án đầu tư xây dựng huyện" "Phòng Tổng hợp"
-schedule chauthanh 0 08:00 lich-cong-tac-chu-tich-ubnd-huyen "Ông Huỳnh Văn Tâm, Chủ tịch UBND huyện" \
-  "Chủ tịch UBND huyện chủ trì phiên họp UBND huyện thường kỳ" \
-  "Phiên họp UBND huyện thường kỳ: đánh giá tình hình kinh tế – xã hội tháng, cho ý kiến kế hoạch đầu tư công năm sau." \
-  "Phòng họp UBND huyện Châu Thành" "Thành viên UBND huyện; Thủ trưởng các phòng, ban chuyên môn; Chủ tịch UBND các xã, thị trấn" "Văn phòng HĐND và UBND huyện"
-schedule chauthanh 2 14:00 lich-cong-tac-pho-chu-tich-ubnd-huyen "Bà Trương Thị Mỹ Linh, Phó Chủ tịch UBND huyện" \
-  "Phó Chủ tịch UBND huyện kiểm tra công tác phòng, chống xâm nhập mặn tại xã Tân Thạch" \
-  "Kiểm tra việc vận hành cống, tích trữ nước ngọt và điểm cấp nước sinh hoạt cho hộ khó khăn tại xã Tân Thạch, Quới Sơn." \
-  "UBND xã Tân Thạch và các điểm cấp nước" "Phòng Nông nghiệp và Phát triển nông thôn; Trạm Thủy lợi huyện; UBND xã Tân Thạch, Quới Sơn" "Phòng Nông nghiệp và Phát triển nông thôn"
-schedule chauthanh 4 07:30 lich-cong-tac-chu-tich-ubnd-huyen "Ông Huỳnh Văn Tâm, Chủ tịch UBND huyện" \
-  "Chủ tịch UBND huyện tiếp công dân định kỳ" \
-  "Tiếp công dân định kỳ, giải quyết khiếu nại, kiến nghị của công dân về đất đai và bồi thường, hỗ trợ tái định cư." \
-  "Trụ sở Tiếp công dân huyện Châu Thành" "Chánh Thanh tra huyện; Trưởng phòng Tài nguyên và Môi trường; Ban Tiếp công dân huyện" "Ban Tiếp công dân huyện"
+# shellcheck source=demo/schedule.sh
+source "$root/deploy/demo/schedule.sh"
 
-for slug in skhdt stc chauthanh; do
+for slug in vpubnd skhdt stc chauthanh thanhphu bqlkcn; do
   token="$("$hub" --data-dir "$data/hub" token issue --tenant "$slug" --ttl 10m 2>/dev/null)"
   mkdir -p "$data/agents/$slug/content"
   cp "$root/deploy/demo/content/$slug/"*.md "$data/agents/$slug/content/"
+  if compgen -G "$root/deploy/demo/content/$slug/*.json" >/dev/null; then
+    cp "$root/deploy/demo/content/$slug/"*.json "$data/agents/$slug/content/"
+  fi
   # Files the items link to and name in media fields (documents, maps), under tep/ beside them.
   if [[ -d "$root/deploy/demo/media/$slug" ]]; then
     cp -R "$root/deploy/demo/media/$slug/." "$data/agents/$slug/content/"
@@ -144,6 +132,9 @@ The provincial portal and its component portals are up:
   Sở Kế hoạch và Đầu tư  http://127.0.0.1:$http_port/t/skhdt/
   Sở Tài chính           http://127.0.0.1:$http_port/t/stc/
   UBND huyện Châu Thành  http://127.0.0.1:$http_port/t/chauthanh/
+  UBND huyện Thạnh Phú   http://127.0.0.1:$http_port/t/thanhphu/
+  Văn phòng UBND tỉnh    http://127.0.0.1:$http_port/t/vpubnd/
+  Ban Quản lý các KCN    http://127.0.0.1:$http_port/t/bqlkcn/
 
 Things to try:
 

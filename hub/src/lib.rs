@@ -98,6 +98,13 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         }));
     }
     tasks.push(tokio::spawn(follow_change_feed(state.clone(), rx.clone())));
+    let search = service::search::open(&state.config.data_dir).await?;
+    let _ = state.search.set(search.clone());
+    tasks.push(tokio::spawn(service::search::follow(
+        state.clone(),
+        search,
+        rx.clone(),
+    )));
     tasks.push(tokio::spawn(maintenance(state.clone(), rx)));
     tracing::info!(%grpc_addr, %http_addr, domain = %state.config.domain,
         grpc_connections = grpc_max, http_connections = http_max, "hub serving");

@@ -71,6 +71,8 @@ pub struct HubStateInner {
     /// would cost more than the rest of authentication. Only parsing is cached; whether the
     /// agent may still call is asked of the store on every call.
     pub peer_certs: moka::sync::Cache<Vec<u8>, portal_pki::PeerCertificate>,
+    /// The full-text index (`service::search`), set once it is open.
+    pub search: std::sync::OnceLock<Arc<portal_search::SearchIndex>>,
 }
 
 pub type HubState = Arc<HubStateInner>;
@@ -104,6 +106,7 @@ impl HubStateInner {
                 .max_capacity(50_000)
                 .time_to_idle(std::time::Duration::from_secs(3600))
                 .build(),
+            search: std::sync::OnceLock::new(),
             store,
             ca,
             config: Arc::new(config),

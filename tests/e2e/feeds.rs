@@ -553,7 +553,7 @@ async fn feeds_and_sitemaps_pass_independent_parsers(db: Db) {
     std::fs::remove_file(ct.content_dir().join("le-hoi.md")).unwrap();
     wait_for("the withdrawal of le-hoi", T, || async {
         let (s, _) = hub.get("/t/chauthanh/items/le-hoi", None).await?;
-        Ok((s == 404).then_some(()))
+        Ok((s == 410).then_some(()))
     })
     .await
     .unwrap_or_else(|e| panic!("{e}\n{}", ct.log()));

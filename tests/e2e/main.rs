@@ -17,3 +17,4 @@ mod operators;
 mod pages_in_a_browser;
 mod portal;
 mod publishing;
+mod search;

@@ -261,14 +261,14 @@ async fn the_portal_as_readers_use_it(db: Db) {
     let expected: Vec<usize> = (0..PROJECTS).filter(|i| i % 3 == 1).collect();
     assert_eq!(rows.len(), expected.len(), "{filtered}");
     // Columns: title, unit, then the category's listed fields in its order (name, field,
-    // budget, funding, status, approval date).
+    // location, budget, funding, status, approval date).
     for r in &rows {
         assert_eq!(r[3], "Y tế");
-        assert_eq!(r[6], "Đang thực hiện");
+        assert_eq!(r[7], "Đang thực hiện");
     }
     let budgets: Vec<f64> = rows
         .iter()
-        .map(|r| r[4].replace('.', "").replace(',', ".").parse().unwrap())
+        .map(|r| r[5].replace('.', "").replace(',', ".").parse().unwrap())
         .collect();
     assert!(budgets.windows(2).all(|w| w[0] <= w[1]), "{budgets:?}");
     // The filter form says what is chosen, and works without JavaScript (a GET form).

@@ -114,6 +114,10 @@ pub struct FieldDef {
     pub filter: Option<FilterKind>,
 }
 
+/// GET parameters of category pages that are not fields: a filtered field cannot take one of
+/// these names (its filter would be read as the page's own parameter).
+pub const RESERVED_QUERY_NAMES: [&str; 5] = ["page", "tenant", "week", "sort", "dir"];
+
 /// How readers narrow a record table by one field (GET parameters named after the field).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -402,6 +406,8 @@ fn check_fields(
                 && !(text_like || f.ty == Enum)
                 => "filter \"choice\" and \"contains\" are for text and enum fields",
             f.list && f.ty == Table => "a table field cannot be a column",
+            f.filter.is_some() && RESERVED_QUERY_NAMES.contains(&f.name.as_str())
+                => "a filtered field cannot be named like a parameter of category pages (page, tenant, week, sort, dir)",
         );
         if let Some(c) = cond {
             match target {

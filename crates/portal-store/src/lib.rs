@@ -17,6 +17,7 @@ mod media;
 mod migration;
 mod read;
 mod redact;
+mod search;
 mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -34,6 +35,7 @@ pub use ingest::{EntryOutcome, IngestEntry, Outcome, Withdrawal};
 pub use media::MediaRecord;
 pub use read::{ItemPage, ItemView, StoredVersion, VersionView};
 pub use redact::{redact_in, redact_url};
+pub use search::SearchItem;
 pub use tenants::Tenant;
 
 /// Errors at the store's border.

@@ -771,7 +771,7 @@ async fn feeds_and_sitemaps_read_bounded_pages(store: Store) {
 
     // A withdrawn item leaves feeds and sitemaps; the pages before it stay as they were.
     let w = store
-        .withdraw(&auth, vec![(7, "c".into())], NOW)
+        .withdraw(&auth, vec![Withdrawal::new(7, "c", "")], NOW)
         .await
         .unwrap();
     assert_eq!(w[0].outcome, Outcome::Accepted);

@@ -142,6 +142,13 @@ pub async fn home(
         let Some(def) = registry.get(code) else {
             continue;
         };
+        // A tenant's home page shows only what that tenant may publish (a district publishes
+        // no provincial legal documents: an always-empty block says nothing).
+        if let Some(t) = &tenant
+            && !def.is_responsible(t.kind, &t.slug)
+        {
+            continue;
+        }
         let q = ListingQuery::latest(scope.clone(), code, 0, HOME_ITEMS);
         sections.push(Section {
             category: def.clone(),
@@ -218,8 +225,8 @@ impl CategoryQuery {
                         .filter(|p| (1..=MAX_PAGE).contains(p))
                         .ok_or_else(|| bad("page", &format!("must be 1 to {MAX_PAGE}")))?
                 }
-                "unit" => {
-                    portal_core::validate_slug(v).map_err(|e| bad("unit", &e.to_string()))?;
+                "tenant" => {
+                    portal_core::validate_slug(v).map_err(|e| bad("tenant", &e.to_string()))?;
                     q.unit = Some(v.to_string());
                 }
                 "week" if def.code == SCHEDULE => q.week = Some(monday_of(parse_date("week", v)?)),
@@ -311,7 +318,7 @@ impl CategoryQuery {
             s.append_pair(k, v);
         }
         if let Some(u) = &self.unit {
-            s.append_pair("unit", u);
+            s.append_pair("tenant", u);
         }
         if let Some(sort) = &self.sort {
             s.append_pair("sort", &sort.field);
@@ -454,7 +461,7 @@ async fn unit_filter(
     match (&q.unit, scope) {
         (Some(slug), Scope::Province) => match st.store.tenant_by_slug(slug).await? {
             Some(t) => Ok(Some(t.id)),
-            None => Err(bad("unit", "is not a component portal")),
+            None => Err(bad("tenant", "is not a component portal")),
         },
         _ => Ok(None),
     }
@@ -678,7 +685,7 @@ mod tests {
             ("dir=up", "dir"),
             ("document_form=sach", "document_form"),
             ("issue_date_from=2024-13-01", "issue_date_from"),
-            ("unit=..%2F", "unit"),
+            ("tenant=..%2F", "tenant"),
         ] {
             match CategoryQuery::parse(&d, raw) {
                 Err(ServiceError::Invalid { fields, .. }) => assert_eq!(fields[0].field, field),

@@ -15,6 +15,7 @@
 //! - `portal`: what the public pages show of one item (its page, history, versions, media);
 //! - `catalog`: what they list (home pages, category pages and tables, exports, the map).
 //! - `feeds`: what feeds, sitemaps and robots.txt of the public sites list.
+//! - `search`: full-text search, and the follower that keeps its index.
 
 mod agents;
 pub mod catalog;
@@ -23,6 +24,7 @@ mod error;
 pub mod feeds;
 mod media;
 pub mod portal;
+pub mod search;
 
 use std::net::SocketAddr;
 

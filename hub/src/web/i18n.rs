@@ -111,6 +111,8 @@ catalogue! {
     Phone => "Điện thoại", "Telephone";
     Email => "Thư điện tử", "E-mail";
     Feeds => "Tin RSS", "RSS feeds";
+    VersionNotes => "Ghi chú khi tiếp nhận", "Notes on receipt";
+    CategoryFeeds => "Theo dõi chuyên mục này", "Follow this category";
     // Home.
     LatestIn => "Mới nhất", "Latest";
     SeeAll => "Xem tất cả: {0}", "See all: {0}";
@@ -211,6 +213,21 @@ catalogue! {
     SearchAllUnits => "Mọi đơn vị", "All units";
     SearchAllCategories => "Mọi chuyên mục", "All categories";
     SearchFilters => "Tìm nâng cao", "Refine the search";
+    // Search results (service::search, pages::search).
+    SearchQueryLabel => "Từ khóa", "Words to search for";
+    SearchHint => "Có dấu hay không dấu đều được; đặt cụm từ trong dấu ngoặc kép, ví dụ “đầu tư công”; số hiệu văn bản như 03/2019/QĐ-UBND.", "With or without Vietnamese diacritics; put a phrase in double quotes, e.g. “đầu tư công”; document numbers such as 03/2019/QĐ-UBND.";
+    SearchProblemTitle => "Không tìm được với từ khóa này", "This search cannot be run";
+    SearchTooLong => "Từ khóa quá dài ({0} ký tự); tối đa {1} ký tự. Hãy rút gọn từ khóa.", "The query is too long ({0} characters); at most {1} are allowed. Please shorten it.";
+    SearchNoWords => "Từ khóa không có chữ hay số nào để tìm. Dấu câu, ngoặc và các toán tử như AND, OR không được dùng để tìm.", "The query has no letters or digits to search for. Punctuation, brackets and operators such as AND or OR are not searched.";
+    SearchTooManyWords => "Từ khóa có {0} từ; tối đa {1} từ. Hãy bỏ bớt từ.", "The query has {0} words; at most {1} are allowed. Please use fewer words.";
+    SearchBadFilter => "Bộ lọc “{0}” không hợp lệ; hãy chọn lại trong biểu mẫu dưới đây.", "The filter “{0}” is not valid; please choose again in the form below.";
+    SearchDatesReversed => "Ngày “từ” phải trước ngày “đến”.", "The “from” date must come before the “to” date.";
+    SearchUnclosedQuote => "Dấu ngoặc kép chưa đóng: các từ sau dấu được tìm như một cụm từ.", "A quotation mark was not closed: the words after it were searched as one phrase.";
+    SearchOperatorsIgnored => "AND, OR, NOT không phải toán tử ở đây: kết quả chứa mọi từ đã nhập.", "AND, OR and NOT are not operators here: results contain every word typed.";
+    SearchControlsRemoved => "Các ký tự điều khiển trong từ khóa đã được bỏ.", "Control characters were removed from the query.";
+    SearchResultsList => "Kết quả tìm kiếm", "Search results";
+    SearchPageOfResults => "trang {0}", "page {0}";
+    SearchDateRange => "Thời gian đăng", "Published between";
     // Record values.
     Yes => "Có", "Yes";
     No => "Không", "No";

@@ -80,6 +80,7 @@ pub fn router(state: HubState) -> Router {
         ("/lien-he", get(contact)),
         ("/hoi-dap", get(questions)),
         ("/so-do-cong", get(portal_map)),
+        ("/search", get(search)),
         // Feeds, sitemaps and robots.txt (`feeds`).
         ("/rss.xml", get(feeds::rss)),
         ("/atom.xml", get(feeds::atom)),
@@ -414,6 +415,39 @@ async fn portal_map(
 ) -> Response {
     let r = Reader::new(&st, host, p.slug, lang, headers);
     r.serve(&st, Page::Map { slug: r.slug() }).await
+}
+
+/// Full-text search (`service::search`). Not cached: results change with every publication,
+/// and every combination of parameters would be its own entry.
+async fn search(
+    State(st): State<HubState>,
+    host: SiteHost,
+    lang: Lang,
+    Path(p): Path<SitePath>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    use crate::service::search::{SearchOutcome, search_page};
+    let r = Reader::new(&st, host, p.slug, lang, headers);
+    let raw = raw.unwrap_or_default();
+    let data = match search_page(&st, r.slug().as_deref(), &raw).await {
+        Ok(data) => data,
+        Err(e) => return r.error(e),
+    };
+    let status = match data.outcome {
+        SearchOutcome::Problem(_) => StatusCode::BAD_REQUEST,
+        _ => StatusCode::OK,
+    };
+    let ctx = r.ctx.clone();
+    let key = format!("search/{}{}:{raw}", ctx.mode.as_str(), ctx.lang.code());
+    match st
+        .render
+        .render(&key, move || pages::search_page(&ctx, &data))
+        .await
+    {
+        Ok(html) => page::respond(status, page::HTML, &Rendered::new(html), &r.headers),
+        Err(e) => r.error(ServiceError::Unavailable(e.to_string())),
+    }
 }
 
 async fn css(headers: HeaderMap) -> Response {

@@ -283,6 +283,8 @@ fn from_toml_errors_are_clear() {
         (mini("type = \"text\"\nfilter = \"year\""), r#"filter "year" and "range" are for date"#),
         (mini("type = \"date\"\nfilter = \"choice\""), r#"filter "choice" and "contains" are for text"#),
         (mini("type = \"date\"\nfilter = \"sometimes\""), "unknown variant `sometimes`"),
+        (mini("type = \"text\"\nfilter = \"contains\"").replace(r#"name = "a""#, r#"name = "sort""#),
+            "named like a parameter of category pages"),
     ];
     for (text, want) in cases {
         let err = Registry::from_toml(&text).unwrap_err().to_string();

@@ -14,7 +14,7 @@ use super::{SiteContext, record};
 use crate::service::catalog::{
     CategoryBody, CategoryPage, CategoryQuery, Choices, Sort, Table, Week, monday_of, today,
 };
-use crate::web::i18n::Msg;
+use crate::web::i18n::{Lang, Msg};
 
 /// The path of a category page with a query (`?...` when there is one).
 fn with_query(code: &str, suffix: &str, query: &str) -> String {
@@ -53,6 +53,7 @@ pub fn category_page(ctx: &SiteContext, p: &CategoryPage) -> String {
                     (top_item_list(ctx, items, on_province))
                 }
                 (pager(ctx, p.query.page, *pages, href))
+                (category_feeds(ctx, code))
             };
             (main, with_query(code, "", &p.query.to_query(true)))
         }
@@ -73,6 +74,7 @@ pub fn category_page(ctx: &SiteContext, p: &CategoryPage) -> String {
     };
     let mut chrome = Chrome::new(p.tenant.as_ref(), path, name.clone());
     chrome.menu = Menu::of_category(code);
+    chrome.feed_category = Some(code.clone());
     chrome.meta.subject = Some(name);
     chrome.meta.dc_type = if matches!(p.body, CategoryBody::Articles { .. }) {
         "Collection"
@@ -80,6 +82,23 @@ pub fn category_page(ctx: &SiteContext, p: &CategoryPage) -> String {
         "Dataset"
     };
     layout::page(ctx, &chrome, main)
+}
+
+/// Links to the category's own feeds (always the Vietnamese site's: feeds carry the content
+/// as published).
+fn category_feeds(ctx: &SiteContext, code: &str) -> Markup {
+    let feeds = SiteContext {
+        lang: Lang::Vi,
+        ..ctx.clone()
+    };
+    html! {
+        p.feeds {
+            (ctx.t(Msg::CategoryFeeds)) ": "
+            a href=(feeds.here(&format!("/categories/{code}/rss.xml"))) type="application/rss+xml" { "RSS 2.0" }
+            " · "
+            a href=(feeds.here(&format!("/categories/{code}/atom.xml"))) type="application/atom+xml" { "Atom 1.0" }
+        }
+    }
 }
 
 /// The columns of a record table: the fields marked `list`, or the first four simple fields.
@@ -131,8 +150,8 @@ fn filter_form(ctx: &SiteContext, p: &CategoryPage, choices: &[Choices]) -> Mark
                 div.fields {
                     @if on_province && !p.tenants.is_empty() {
                         div.field {
-                            label for="f-unit" { (ctx.t(Msg::Unit)) }
-                            select id="f-unit" name="unit" {
+                            label for="f-tenant" { (ctx.t(Msg::Unit)) }
+                            select id="f-tenant" name="tenant" {
                                 option value="" { (ctx.t(Msg::Any)) }
                                 @for t in &p.tenants {
                                     option value=(t.slug) selected[q.unit.as_deref() == Some(t.slug.as_str())] { (t.name) }
@@ -282,6 +301,7 @@ fn table_page(ctx: &SiteContext, p: &CategoryPage, t: &Table, name: &str) -> Mar
         }
         @if t.rows.is_empty() { p { (ctx.t(Msg::NoRows)) } }
         (pager(ctx, p.query.page, t.pages, page_href))
+        (category_feeds(ctx, &def.code))
     }
 }
 

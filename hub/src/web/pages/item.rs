@@ -137,6 +137,7 @@ pub fn versions_page(ctx: &SiteContext, h: &History) -> String {
                 th scope="col" { (ctx.t(Msg::Version)) }
                 th scope="col" { (ctx.t(Msg::ReceivedAt)) }
                 th scope="col" { (ctx.t(Msg::Title)) }
+                th scope="col" { (ctx.t(Msg::VersionNotes)) }
                 th scope="col" { (ctx.t(Msg::Compare)) }
             } }
             tbody {
@@ -145,6 +146,12 @@ pub fn versions_page(ctx: &SiteContext, h: &History) -> String {
                         td { (v.version) }
                         td { (ctx.date_time(v.created_at)) }
                         td lang=[lang] { (v.title) }
+                        td {
+                            @for (i, n) in v.notes.iter().enumerate() {
+                                @if i > 0 { br; }
+                                (n)
+                            }
+                        }
                         td {
                             @if v.version > 1 {
                                 a href=(ctx.here(&format!("{item_path}/diff/{}/{}", v.version - 1, v.version))) { (ctx.fill(Msg::WithVersion, &[&(v.version - 1).to_string()])) }

@@ -102,6 +102,8 @@ pub(super) struct Chrome<'a> {
     pub meta: Meta,
     /// Error pages are not for search engines.
     pub index: bool,
+    /// The category whose own feeds the page announces (a category page's).
+    pub feed_category: Option<String>,
 }
 
 impl<'a> Chrome<'a> {
@@ -121,6 +123,7 @@ impl<'a> Chrome<'a> {
                 ..Meta::default()
             },
             index: true,
+            feed_category: None,
         }
     }
 }
@@ -196,6 +199,10 @@ pub(super) fn page(ctx: &SiteContext, c: &Chrome, main: Markup) -> String {
                 link rel="alternate" hreflang=(other.code()) href=(alternate(other));
                 link rel="alternate" type="application/rss+xml" title={ (site_name) " — RSS" } href=(feeds.here("/rss.xml"));
                 link rel="alternate" type="application/atom+xml" title={ (site_name) " — Atom" } href=(feeds.here("/atom.xml"));
+                @if let Some(code) = &c.feed_category {
+                    link rel="alternate" type="application/rss+xml" title={ (c.title) " — RSS" } href=(feeds.here(&format!("/categories/{code}/rss.xml")));
+                    link rel="alternate" type="application/atom+xml" title={ (c.title) " — Atom" } href=(feeds.here(&format!("/categories/{code}/atom.xml")));
+                }
                 link rel="schema.DC" href="http://purl.org/dc/elements/1.1/";
                 meta name="DC.title" content=(c.title);
                 @if let Some(cr) = &c.meta.creator { meta name="DC.creator" content=(cr); }

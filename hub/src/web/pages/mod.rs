@@ -11,6 +11,7 @@
 //! - `item`: an item, its withdrawal notice, its history and comparisons;
 //! - `info`: contact, questions, the map of the portal, error pages;
 //! - `record`: how record values read (dates, numbers, enum labels);
+//! - `search`: the search form and its results;
 //! - `css`: the one stylesheet (print included).
 
 mod category;
@@ -21,6 +22,7 @@ mod info;
 mod item;
 mod layout;
 mod record;
+mod search;
 
 use std::sync::Arc;
 
@@ -33,6 +35,7 @@ pub use export::{export_csv, export_json};
 pub use home::home_page;
 pub use info::{bad_request, contact_page, not_found, portal_map, questions_page, unavailable};
 pub use item::{diff_page, item_page, versions_page, withdrawn_page};
+pub use search::search_page;
 
 use super::i18n::{Lang, Msg};
 use super::site::{LinkMode, Site};

@@ -1,0 +1,273 @@
+//! Readers search what agents publish, on SQLite and on PostgreSQL: without diacritics, in
+//! decomposed Unicode, by a decision's number; within a tenant's site or across the province
+//! with filters; a deleted file leaves the results; bad queries get a clear page, never a 500.
+
+use std::time::{Duration, Instant};
+
+use portal_testkit::{AgentProcess, Db, TestHub, item_markdown, wait_for};
+use scraper::{Html, Selector};
+
+const T: Duration = Duration::from_secs(60);
+
+/// Percent-encodes a query parameter value (every byte but ASCII letters and digits).
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The item links of a results page, in rank order.
+fn hits(page: &str) -> Vec<String> {
+    let doc = Html::parse_document(page);
+    let a = Selector::parse("ol.results li h3 a").unwrap();
+    doc.select(&a)
+        .filter_map(|e| e.value().attr("href"))
+        .map(|h| h.rsplit('/').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+fn project() -> String {
+    serde_json::json!({
+        "id": "du-an-dien-gio",
+        "title": "Dự án điện gió ven biển Thạnh Hải",
+        "category": "investment-project",
+        "language": "vi",
+        "author": "Phòng Kinh tế ngành",
+        "source": "Sở Kế hoạch và Đầu tư tỉnh Bến Tre",
+        "published_at": "2024-05-10T08:00:00+07:00",
+        "record": {
+            "name": "Điện gió Thạnh Hải",
+            "objective": "Phát triển năng lượng tái tạo ở Bến Tre.",
+            "field": "Năng lượng",
+            "project_type": "Dự án nhóm A",
+            "start_date": "2024-01-01",
+            "budget_million_vnd": "5000",
+            "funding_type": "state_budget",
+            "status": "in_progress",
+            "approval_date": "2019-03-15",
+            "decision_number": "03/2019/QĐ-UBND",
+        }
+    })
+    .to_string()
+}
+
+async fn search(hub: &TestHub, path: &str) -> (u16, String) {
+    hub.get(path, None)
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+}
+
+async fn readers_find_what_agents_publish(db: Db) {
+    let hub = TestHub::start(db).await.unwrap();
+    hub.add_tenant("skhdt", "Sở Kế hoạch và Đầu tư")
+        .await
+        .unwrap();
+    hub.add_tenant_of_kind("chauthanh", "UBND huyện Châu Thành", "district")
+        .await
+        .unwrap();
+    let mut department = AgentProcess::enroll(&hub, "skhdt").await.unwrap();
+    let mut district = AgentProcess::enroll(&hub, "chauthanh").await.unwrap();
+    department
+        .write_file(
+            "thu-hut-dau-tu.md",
+            &item_markdown(
+                "thu-hut-dau-tu",
+                "Thu hút đầu tư vào Bến Tre",
+                "Tỉnh **Bến Tre** kêu gọi đầu tư vào năng lượng tái tạo và chế biến dừa.",
+            ),
+        )
+        .unwrap();
+    department.write_file("du-an.json", &project()).unwrap();
+    district
+        .write_file(
+            "le-hoi-dua.md",
+            &item_markdown(
+                "le-hoi-dua",
+                "Lễ hội dừa Châu Thành",
+                "Lễ hội dừa diễn ra tại huyện, thu hút đầu tư vào du lịch Bến Tre.",
+            ),
+        )
+        .unwrap();
+    department.start().unwrap();
+    district.start().unwrap();
+
+    // Without diacritics, as soon as it is published.
+    let page = wait_for("the item in the results", T, || async {
+        let (s, p) = hub.get("/search?q=thu+hut+dau+tu", None).await?;
+        assert_eq!(s, 200, "{p}");
+        Ok(hits(&p)
+            .contains(&"thu-hut-dau-tu".to_string())
+            .then_some(p))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}\n{}", department.log(), district.log()));
+    assert_eq!(
+        hits(&page)[0],
+        "thu-hut-dau-tu",
+        "the title match ranks first"
+    );
+    assert!(
+        page.contains("<mark>đầu</mark> <mark>tư</mark>"),
+        "matched words highlighted: {page}"
+    );
+    assert!(page.contains("Sở Kế hoạch và Đầu tư"), "the unit is named");
+    // The header's search box sends `q` to this page.
+    assert!(page.contains("action=\"/search\""), "{page}");
+    assert!(page.contains("name=\"q\""));
+
+    wait_for("all three items", T, || async {
+        let (_, p) = hub.get("/search?q=ben+tre", None).await?;
+        Ok((hits(&p).len() == 3).then_some(()))
+    })
+    .await
+    .unwrap();
+    // Decomposed Unicode (NFD) finds composed text.
+    let (s, p) = search(
+        &hub,
+        &format!(
+            "/search?q={}",
+            enc("Le\u{0302}\u{0303} ho\u{0323}\u{0302}i dư\u{0300}a")
+        ),
+    )
+    .await;
+    assert_eq!((s, hits(&p)), (200, vec!["le-hoi-dua".to_string()]), "{p}");
+    // A decision found by its number/symbol, and by other spellings of it.
+    for q in ["03/2019/QĐ-UBND", "03/2019/qd-ubnd", "\"03 2019 QD UBND\""] {
+        let (s, p) = search(&hub, &format!("/search?q={}", enc(q))).await;
+        assert_eq!(
+            (s, hits(&p)),
+            (200, vec!["du-an-dien-gio".to_string()]),
+            "{q}: {p}"
+        );
+    }
+
+    // A tenant's site searches only its own items, by path and by host.
+    let (_, p) = search(&hub, "/t/chauthanh/search?q=dau+tu").await;
+    assert_eq!(hits(&p), ["le-hoi-dua"], "{p}");
+    let (_, p) = hub
+        .get("/search?q=ben+tre", Some("chauthanh.bentre.gov.vn"))
+        .await
+        .unwrap();
+    assert_eq!(hits(&p), ["le-hoi-dua"], "{p}");
+    let (_, p) = search(&hub, "/t/skhdt/search?q=le+hoi+dua").await;
+    assert!(hits(&p).is_empty(), "{p}");
+    // Filters on the provincial site: unit, category, dates (all of June 1 and May 10).
+    let (_, p) = search(&hub, "/search?q=ben+tre&tenant=chauthanh").await;
+    assert_eq!(hits(&p), ["le-hoi-dua"]);
+    let (_, p) = search(&hub, "/search?q=ben+tre&category=investment-project").await;
+    assert_eq!(hits(&p), ["du-an-dien-gio"]);
+    let (_, p) = search(&hub, "/search?q=ben+tre&from=2024-05-01&to=2024-05-31").await;
+    assert_eq!(hits(&p), ["du-an-dien-gio"]);
+    let (_, p) = search(&hub, "/search?q=ben+tre&from=2024-06-01&to=2024-06-01").await;
+    assert_eq!(hits(&p).len(), 2, "{p}");
+    // English interface.
+    let (s, p) = search(&hub, "/en/search?q=dau+tu").await;
+    assert_eq!(s, 200);
+    assert!(p.contains("Search results for"), "{p}");
+    let (s, p) = search(&hub, "/en/t/chauthanh/search?q=dau+tu").await;
+    assert_eq!((s, hits(&p)), (200, vec!["le-hoi-dua".to_string()]));
+
+    // Bad queries: a clear page each, never a 500.
+    let long = "a".repeat(10 * 1024);
+    let bad_words = enc("AND OR (");
+    for (path, status, says) in [
+        ("/search".to_string(), 200, "Nhập từ khóa để tìm"),
+        ("/search?q=".to_string(), 200, "Nhập từ khóa để tìm"),
+        ("/search?q=+++".to_string(), 200, "Nhập từ khóa để tìm"),
+        (
+            format!("/search?q={long}"),
+            400,
+            "Từ khóa quá dài (10240 ký tự)",
+        ),
+        (
+            format!("/search?q={}", enc("\"unbalanced")),
+            200,
+            "Dấu ngoặc kép chưa đóng",
+        ),
+        (format!("/search?q={bad_words}"), 400, "không có chữ hay số"),
+        (
+            format!("/search?q={}", enc("(((")),
+            400,
+            "không có chữ hay số",
+        ),
+        (
+            format!("/search?q={}", enc("dừa\u{0000}\u{0007}\u{001b}")),
+            200,
+            "ký tự điều khiển",
+        ),
+        (
+            "/search?q=dua&from=2024-99-01".to_string(),
+            400,
+            "Bộ lọc “from” không hợp lệ",
+        ),
+        (
+            "/search?q=dua&category=%3Cscript%3E".to_string(),
+            400,
+            "Bộ lọc “category”",
+        ),
+        ("/search?q=dua&page=abc".to_string(), 400, "Bộ lọc “page”"),
+        (
+            "/en/search?q=%22%22".to_string(),
+            400,
+            "no letters or digits",
+        ),
+    ] {
+        let (s, p) = search(&hub, &path).await;
+        assert_eq!(s, status, "{path}: {p}");
+        assert!(p.contains(says), "{path} should say {says:?}: {p}");
+        assert!(
+            p.contains("<form") && p.contains("id=\"s-q\""),
+            "the form to try again"
+        );
+        assert!(
+            !p.contains(&long[..300]),
+            "a 10 KB query is not echoed whole"
+        );
+    }
+
+    // Deleting the file withdraws the item; it leaves the results.
+    std::fs::remove_file(department.content_dir().join("thu-hut-dau-tu.md")).unwrap();
+    wait_for("the withdrawal at the hub", T, || async {
+        let (s, _) = hub.get("/t/skhdt/items/thu-hut-dau-tu", None).await?;
+        Ok((s == 410).then_some(()))
+    })
+    .await
+    .unwrap();
+    let withdrawn = Instant::now();
+    wait_for(
+        "the item out of the results",
+        Duration::from_secs(5),
+        || async {
+            let (_, p) = hub.get("/search?q=thu+hut+dau+tu", None).await?;
+            Ok((!hits(&p).contains(&"thu-hut-dau-tu".to_string())).then_some(()))
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        withdrawn.elapsed() < Duration::from_secs(1),
+        "left the results {:?} after the withdrawal",
+        withdrawn.elapsed()
+    );
+    // The district's item that also matches is still found.
+    let (_, p) = search(&hub, "/search?q=thu+hut+dau+tu").await;
+    assert_eq!(hits(&p), ["le-hoi-dua"]);
+    department.stop();
+    district.stop();
+}
+
+#[tokio::test]
+async fn search_finds_published_items_and_drops_withdrawn_ones_on_sqlite() {
+    readers_find_what_agents_publish(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn search_finds_published_items_and_drops_withdrawn_ones_on_postgres() {
+    readers_find_what_agents_publish(Db::Postgres).await;
+}
