@@ -265,12 +265,14 @@ async function keyboard(browser, k) {
     if (box && k.screenshots) await page.screenshot({ path: `${k.screenshots}/keyboard-search-box.png` });
     if (box) {
       await page.keyboard.type(k.query);
-      await Promise.all([page.waitForNavigation({ timeout: TIMEOUT }), page.keyboard.press('Enter')]);
+      const [resp] = await Promise.all([page.waitForNavigation({ timeout: TIMEOUT }), page.keyboard.press('Enter')]);
       const u = new URL(page.url());
+      const h1 = await page.evaluate(() => (document.querySelector('h1') || {}).textContent || '');
       step(
         'Enter in the search box opens the results of the query typed',
-        u.pathname.endsWith('/search') && u.searchParams.get('q') === k.query,
-        { url: page.url(), q: u.searchParams.get('q') },
+        u.pathname.endsWith('/search') && u.searchParams.get('q') === k.query
+          && resp && resp.status() === 200 && h1.includes(k.query),
+        { url: page.url(), q: u.searchParams.get('q'), status: resp && resp.status(), h1 },
       );
     }
 
