@@ -23,11 +23,13 @@ const { chromium } = require('playwright-core');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 // A desktop window; then a phone; then a 1280 x 800 window at 200 % zoom, which lays the page
-// out in 640 x 400 CSS pixels (what zooming does) drawn at twice the density.
+// out in 640 x 400 CSS pixels (what zooming does) drawn at twice the density; and printed.
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const LAYOUTS = [
   { name: '360px', viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
   { name: 'zoom200', viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 },
+  // An A4 page printed with 2 cm margins: 17 cm at 96 dpi.
+  { name: 'print', viewport: { width: 642, height: 1000 }, media: 'print' },
 ];
 const TIMEOUT = 30000;
 
@@ -159,10 +161,11 @@ async function checkPage(browser, p, shots) {
     await ctx.close();
   }
   for (const layout of LAYOUTS) {
-    const { name, ...options } = layout;
+    const { name, media, ...options } = layout;
     const c = await browser.newContext(options);
     try {
       const page = await c.newPage();
+      if (media) await page.emulateMedia({ media });
       await page.goto(p.url, { waitUntil: 'load', timeout: TIMEOUT });
       out.overflow[name] = await page.evaluate(overflowFacts);
       if (shots) {
@@ -262,12 +265,14 @@ async function keyboard(browser, k) {
     if (box && k.screenshots) await page.screenshot({ path: `${k.screenshots}/keyboard-search-box.png` });
     if (box) {
       await page.keyboard.type(k.query);
-      await Promise.all([page.waitForNavigation({ timeout: TIMEOUT }), page.keyboard.press('Enter')]);
+      const [resp] = await Promise.all([page.waitForNavigation({ timeout: TIMEOUT }), page.keyboard.press('Enter')]);
       const u = new URL(page.url());
+      const h1 = await page.evaluate(() => (document.querySelector('h1') || {}).textContent || '');
       step(
         'Enter in the search box opens the results of the query typed',
-        u.pathname.endsWith('/search') && u.searchParams.get('q') === k.query,
-        { url: page.url(), q: u.searchParams.get('q') },
+        u.pathname.endsWith('/search') && u.searchParams.get('q') === k.query
+          && resp && resp.status() === 200 && h1.includes(k.query),
+        { url: page.url(), q: u.searchParams.get('q'), status: resp && resp.status(), h1 },
       );
     }
 

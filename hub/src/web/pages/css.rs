@@ -67,11 +67,15 @@ table.record th[scope=row] { width:30%; background:#f6f6f6; }
 table tbody th[scope=row] { font-weight:600; }
 th[aria-sort] { background:#e6eef6; }
 .sorted { font-weight:400; font-size:.85em; color:var(--muted); }
-form.filters fieldset { border:1px solid var(--line); padding:.6em 1em 1em; margin:0 0 1em; min-width:0; }
-form.filters legend { font-weight:700; padding:0 .3em; }
-form.filters .fields { display:grid; grid-template-columns:repeat(auto-fill, minmax(min(100%, 14em), 1fr)); gap:.6em 1em; }
-form.filters label { display:block; font-size:.92em; font-weight:600; }
-form.filters input, form.filters select { font:inherit; width:100%; padding:.25em .4em; border:1px solid #767676; border-radius:3px; background:#fff; color:var(--ink); }
+form.filters fieldset, form.search-page fieldset { border:1px solid var(--line); padding:.6em 1em 1em; margin:0 0 1em; min-width:0; }
+form.filters legend, form.search-page legend { font-weight:700; padding:0 .3em; }
+form.filters .fields, form.search-page .fields { display:grid; grid-template-columns:repeat(auto-fill, minmax(min(100%, 14em), 1fr)); gap:.6em 1em; }
+form.filters label, form.search-page label { display:block; font-size:.92em; font-weight:600; }
+form.filters input, form.filters select, form.search-page input, form.search-page select { font:inherit; width:100%; max-width:100%; padding:.25em .4em; border:1px solid #767676; border-radius:3px; background:#fff; color:var(--ink); }
+form.search-page > .field { margin-bottom:.8em; }
+form.search-page .hint { color:var(--muted); font-size:.92em; margin:.3em 0 0; }
+.search-problem { border-left:5px solid var(--brand); background:#fbf1f1; padding:.2em 1em .5em; margin:1em 0; }
+.search-problem h2 { border:0; margin-top:.5em; }
 form.filters .actions { margin-top:.8em; }
 p.downloads { margin:.5em 0; }
 nav.pager { margin:1em 0; display:flex; flex-wrap:wrap; gap:.5em 1.5em; align-items:center; }
@@ -104,6 +108,7 @@ ul.operator { list-style:none; padding:0; margin:0 auto .5em; }
   main { max-width:none; padding:0; }
   a { color:#000; }
   .table-wrap { overflow:visible; } .table-wrap > table, .table-wrap th, .table-wrap td { min-width:0; }
+  table { font-size:9.5pt; } .table-wrap th, .table-wrap td { overflow-wrap:anywhere; padding:.2em .3em; }
   pre { white-space:pre-wrap; border:0; background:none; }
   .body a[href^="http"]::after, dl.meta a[href^="http"]::after { content:" <" attr(href) ">"; font-size:.85em; }
   table, pre, img { page-break-inside:avoid; }
