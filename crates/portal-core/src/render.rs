@@ -82,11 +82,36 @@ fn to_html(markdown: &str, markdown_images: bool) -> String {
             title,
             id,
         })),
+        // The page's title is its only h1: a body's headings start at h2, in order.
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Some(Event::Start(Tag::Heading {
+            level: below(level),
+            id,
+            classes,
+            attrs,
+        })),
+        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(below(level)))),
         other => Some(other),
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, parser);
     raw
+}
+
+/// The heading level one below `level` (h6 stays h6).
+fn below(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+    use pulldown_cmark::HeadingLevel::*;
+    match level {
+        H1 => H2,
+        H2 => H3,
+        H3 => H4,
+        H4 => H5,
+        H5 | H6 => H6,
+    }
 }
 
 /// Where a `media:<sha256>` reference is served; other destinations are kept.
@@ -230,6 +255,12 @@ mod tests {
         assert!(!out.contains("javascript:"), "{out}");
         assert!(!out.contains("<svg"), "{out}");
         assert!(out.contains("Xin chào"));
+    }
+
+    #[test]
+    fn body_headings_start_below_the_page_title() {
+        let out = markdown_to_safe_html("# Một\n\n## Hai\n\n###### Sáu");
+        assert_eq!(out, "<h2>Một</h2>\n<h3>Hai</h3>\n<h6>Sáu</h6>\n");
     }
 
     #[test]
