@@ -47,6 +47,8 @@ pub enum SearchError {
     },
     #[error("search index writer poisoned by an earlier panic")]
     Poisoned,
+    #[error("the search index is closed")]
+    Closed,
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
@@ -189,7 +191,8 @@ fn schema() -> (Schema, Fields) {
 /// The full-text index of the public portal.
 pub struct SearchIndex {
     fields: Fields,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` once closed.
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     reader: IndexReader,
     position: Mutex<Option<i64>>,
 }
@@ -254,10 +257,22 @@ impl SearchIndex {
             .try_into()?;
         Ok(Self {
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             reader,
             position: Mutex::new(position),
         })
+    }
+
+    /// Stops writing: drops the writer and its lock on the directory (searches still work), so
+    /// that the directory can be opened again in this process.
+    pub fn close(&self) {
+        let writer = match self.writer.lock() {
+            Ok(mut w) => w.take(),
+            Err(p) => p.into_inner().take(),
+        };
+        if let Some(w) = writer {
+            let _ = w.wait_merging_threads();
+        }
     }
 
     /// The change-feed position the index has reached, or `None` if it must be (re)built.
@@ -279,22 +294,24 @@ impl SearchIndex {
 
     /// Deletes every document and marks the index as being rebuilt (position `None`).
     pub fn clear(&self) -> Result<()> {
-        let w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_all_documents()?;
-        drop(w);
+        drop(guard);
         self.apply(Vec::new(), None)
     }
 
     /// Applies `changes` and records `position` (the change-feed position they reach; `None`
     /// during a rebuild) in one commit, then makes them visible to searches.
     pub fn apply(&self, changes: Vec<Change>, position: Option<i64>) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let outcome = self.write(&mut w, changes, position);
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
+        let outcome = self.write(w, changes, position);
         if outcome.is_err() {
             let _ = w.rollback();
             return outcome;
         }
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         match self.position.lock() {
             Ok(mut p) => *p = position,
@@ -360,7 +377,7 @@ impl SearchIndex {
     }
 
     /// One group of words (a word, or a phrase) in the title (counting double) or the text.
-    fn group_query(&self, words: &[String], slop: u32) -> Box<dyn tantivy::query::Query> {
+    fn group_query(&self, words: &[String]) -> Box<dyn tantivy::query::Query> {
         let f = self.fields;
         let in_field = |field: Field| -> Box<dyn tantivy::query::Query> {
             let terms: Vec<Term> = words
@@ -373,9 +390,7 @@ impl SearchIndex {
                     IndexRecordOption::WithFreqs,
                 ))
             } else {
-                let mut p = PhraseQuery::new(terms);
-                p.set_slop(slop);
-                Box::new(p)
+                Box::new(PhraseQuery::new(terms))
             }
         };
         Box::new(BooleanQuery::new(vec![
@@ -397,27 +412,24 @@ impl SearchIndex {
         )
     }
 
-    /// Runs a search: every group must match; ranked by BM25, words standing together rank
-    /// higher; the page's hits with highlighted title and snippet.
+    /// Runs a search: every group must match; ranked by BM25 (the title counting double); the
+    /// page's hits with highlighted title and snippet.
     pub fn search(&self, q: &Query) -> Result<Results> {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         for g in &q.text.groups {
-            clauses.push((Occur::Must, self.group_query(g, 0)));
-        }
-        // Single words that also stand together (within a word or two) rank higher.
-        let single: Vec<String> = q
-            .text
-            .groups
-            .iter()
-            .filter(|g| g.len() == 1)
-            .map(|g| g[0].clone())
-            .collect();
-        if single.len() > 1 {
-            clauses.push((Occur::Should, self.group_query(&single, 2)));
+            clauses.push((Occur::Must, self.group_query(g)));
         }
         match &q.scope {
-            Scope::Province => clauses.push(Self::filter(Term::from_field_u64(f.province, 1))),
+            // Most items are approved for the province: excluding the few that are not skips
+            // through a short list instead of intersecting with a long one.
+            Scope::Province => clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.province, 0),
+                    IndexRecordOption::Basic,
+                )),
+            )),
             Scope::Tenant(slug) => {
                 clauses.push(Self::filter(Term::from_field_text(f.tenant, slug)))
             }

@@ -177,11 +177,15 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 
+    /// A word, the first of the list far more often than the last (text is Zipf-like: a few
+    /// words are everywhere, most are rare).
+    fn word(&mut self) -> &'static str {
+        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        WORDS[((u * u * u) * WORDS.len() as f64) as usize % WORDS.len()]
+    }
+
     fn words(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| WORDS[self.below(WORDS.len())])
-            .collect::<Vec<_>>()
-            .join(" ")
+        (0..n).map(|_| self.word()).collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -226,6 +230,13 @@ fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
     }
 }
 
+fn visitor_words(rng: &mut Rng, n: usize) -> String {
+    (0..n)
+        .map(|_| WORDS[rng.below(WORDS.len())])
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn query_text(rng: &mut Rng) -> String {
     let folded = |s: String| portal_core::text::fold_diacritics(&s).to_lowercase();
     match rng.below(10) {
@@ -233,14 +244,15 @@ fn query_text(rng: &mut Rng) -> String {
             let (n, y) = (rng.below(500), 2015 + rng.below(11));
             format!("{n}/{y}/QĐ-UBND")
         }
-        1 => format!("\"{}\"", rng.words(1)),
+        // Visitors look for content words, common or rare alike.
+        1 => format!("\"{}\"", WORDS[rng.below(WORDS.len())]),
         2..=5 => {
             let n = 1 + rng.below(2);
-            folded(rng.words(n))
+            folded(visitor_words(rng, n))
         }
         _ => {
             let n = 1 + rng.below(2);
-            rng.words(n)
+            visitor_words(rng, n)
         }
     }
 }
@@ -266,32 +278,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let items = arg("--items", 100_000) as i64;
-    let threads = arg("--threads", 16) as usize;
-    let seconds = arg("--seconds", 10);
-    let tenants = 40;
-    let dir = std::env::temp_dir().join(format!("search-bench-{}", std::process::id()));
-    let index = SearchIndex::open(&dir)?;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let started = Instant::now();
-    let mut i = 0;
-    while i < items {
-        let n = (items - i).min(10_000);
-        let batch = (i + 1..=i + n)
-            .map(|id| Change::upsert(item(id, &mut rng, tenants)))
-            .collect();
-        index.apply(batch, Some(i + n))?;
-        i += n;
-    }
-    let took = started.elapsed();
-    println!(
-        "indexed {items} items in {:.1} s ({:.0} items/s), {} documents searchable",
-        took.as_secs_f64(),
-        items as f64 / took.as_secs_f64(),
-        index.len()
-    );
-
+/// `threads` readers for `seconds`, then their latency percentiles and throughput.
+fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut all: Vec<Duration> = Vec::new();
     let mut total_hits = 0u64;
@@ -299,7 +287,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let index = &index;
                 s.spawn(move || {
                     let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (t as u64 + 1));
                     let mut lat = Vec::new();
@@ -355,6 +342,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(all.last().copied().unwrap_or_default()),
         total_hits as f64 / all.len().max(1) as f64,
     );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let items = arg("--items", 100_000) as i64;
+    let threads = arg("--threads", 16) as usize;
+    let seconds = arg("--seconds", 10);
+    let tenants = 40;
+    let dir = std::env::temp_dir().join(format!("search-bench-{}", std::process::id()));
+    let index = SearchIndex::open(&dir)?;
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut i = 0;
+    while i < items {
+        let n = (items - i).min(10_000);
+        let batch = (i + 1..=i + n)
+            .map(|id| Change::upsert(item(id, &mut rng, tenants)))
+            .collect();
+        index.apply(batch, Some(i + n))?;
+        i += n;
+    }
+    let took = started.elapsed();
+    println!(
+        "indexed {items} items in {:.1} s ({:.0} items/s), {} documents searchable",
+        took.as_secs_f64(),
+        items as f64 / took.as_secs_f64(),
+        index.len()
+    );
+
+    // One reader alone (what a query costs), then the concurrent readers.
+    for (readers, secs) in [(1, seconds.min(5)), (threads, seconds)] {
+        report(&index, readers, secs, tenants);
+    }
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
