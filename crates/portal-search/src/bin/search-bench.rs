@@ -162,6 +162,41 @@ const CATEGORIES: &[&str] = &[
     "statistics",
 ];
 
+/// Syllables beyond [`WORDS`]: onset, vowel with each of the six tones, coda (some 17,000,
+/// most pronounceable), so that the vocabulary has the long tail of real text.
+fn syllables() -> Vec<String> {
+    const ONSETS: &[&str] = &[
+        "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s",
+        "t", "th", "tr", "v", "x",
+    ];
+    const VOWELS: &[[&str; 6]] = &[
+        ["a", "á", "à", "ả", "ã", "ạ"],
+        ["ă", "ắ", "ằ", "ẳ", "ẵ", "ặ"],
+        ["â", "ấ", "ầ", "ẩ", "ẫ", "ậ"],
+        ["e", "é", "è", "ẻ", "ẽ", "ẹ"],
+        ["ê", "ế", "ề", "ể", "ễ", "ệ"],
+        ["i", "í", "ì", "ỉ", "ĩ", "ị"],
+        ["o", "ó", "ò", "ỏ", "õ", "ọ"],
+        ["ô", "ố", "ồ", "ổ", "ỗ", "ộ"],
+        ["ơ", "ớ", "ờ", "ở", "ỡ", "ợ"],
+        ["u", "ú", "ù", "ủ", "ũ", "ụ"],
+        ["ư", "ứ", "ừ", "ử", "ữ", "ự"],
+        ["y", "ý", "ỳ", "ỷ", "ỹ", "ỵ"],
+    ];
+    const CODAS: &[&str] = &["", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"];
+    let mut out = Vec::new();
+    for o in ONSETS {
+        for v in VOWELS {
+            for t in v {
+                for c in CODAS {
+                    out.push(format!("{o}{t}{c}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A small deterministic generator (xorshift64*), so every run indexes the same items.
 struct Rng(u64);
 
@@ -177,26 +212,38 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 
-    /// A word, the first of the list far more often than the last (text is Zipf-like: a few
-    /// words are everywhere, most are rare).
-    fn word(&mut self) -> &'static str {
+    /// An index below `n`, small ones far more often than large ones (text is Zipf-like: a
+    /// few words are everywhere, most are rare).
+    fn skewed(&mut self, n: usize) -> usize {
         let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        WORDS[((u * u * u) * WORDS.len() as f64) as usize % WORDS.len()]
+        ((u * u * u) * n as f64) as usize % n
     }
 
-    fn words(&mut self, n: usize) -> String {
-        (0..n).map(|_| self.word()).collect::<Vec<_>>().join(" ")
+    /// Half administrative words, half syllables of the long tail.
+    fn word<'a>(&mut self, tail: &'a [String]) -> &'a str {
+        if self.below(2) == 0 {
+            WORDS[self.skewed(WORDS.len())]
+        } else {
+            &tail[self.skewed(tail.len())]
+        }
+    }
+
+    fn words(&mut self, n: usize, tail: &[String]) -> String {
+        (0..n)
+            .map(|_| self.word(tail))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
-fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
+fn item(i: i64, rng: &mut Rng, tenants: usize, tail: &[String]) -> Document {
     let tenant = rng.below(tenants);
     let category = CATEGORIES[rng.below(CATEGORIES.len())];
     let paragraphs = 2 + rng.below(5);
     let body = (0..paragraphs)
         .map(|_| {
             let n = 25 + rng.below(50);
-            format!("{}.", rng.words(n))
+            format!("{}.", rng.words(n, tail))
         })
         .collect::<Vec<_>>()
         .join("\n\n");
@@ -216,11 +263,11 @@ fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
         language: "vi".into(),
         title: {
             let n = 6 + rng.below(8);
-            rng.words(n)
+            rng.words(n, tail)
         },
         summary: Some({
             let n = 15 + rng.below(15);
-            rng.words(n)
+            rng.words(n, tail)
         }),
         body_markdown: body,
         record,
@@ -230,14 +277,21 @@ fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
     }
 }
 
-fn visitor_words(rng: &mut Rng, n: usize) -> String {
+/// Words visitors look for: administrative words, or syllables that occur in the text.
+fn visitor_words(rng: &mut Rng, n: usize, tail: &[String]) -> String {
     (0..n)
-        .map(|_| WORDS[rng.below(WORDS.len())])
+        .map(|_| {
+            if rng.below(2) == 0 {
+                WORDS[rng.below(WORDS.len())]
+            } else {
+                &tail[rng.skewed(tail.len())]
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-fn query_text(rng: &mut Rng) -> String {
+fn query_text(rng: &mut Rng, tail: &[String]) -> String {
     let folded = |s: String| portal_core::text::fold_diacritics(&s).to_lowercase();
     match rng.below(10) {
         0 => {
@@ -248,11 +302,11 @@ fn query_text(rng: &mut Rng) -> String {
         1 => format!("\"{}\"", WORDS[rng.below(WORDS.len())]),
         2..=5 => {
             let n = 1 + rng.below(2);
-            folded(visitor_words(rng, n))
+            folded(visitor_words(rng, n, tail))
         }
         _ => {
             let n = 1 + rng.below(2);
-            visitor_words(rng, n)
+            visitor_words(rng, n, tail)
         }
     }
 }
@@ -279,7 +333,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// `threads` readers for `seconds`, then their latency percentiles and throughput.
-fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize) {
+fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize, tail: &[String]) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut all: Vec<Duration> = Vec::new();
     let mut total_hits = 0u64;
@@ -292,7 +346,7 @@ fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize) {
                     let mut lat = Vec::new();
                     let mut found = 0u64;
                     while Instant::now() < deadline {
-                        let text = query_text(&mut rng);
+                        let text = query_text(&mut rng, tail);
                         let Ok(parsed) = parse(&text) else { continue };
                         let scope = if rng.below(4) == 0 {
                             Scope::Tenant(format!("don-vi-{}", rng.below(tenants)))
@@ -351,13 +405,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenants = 40;
     let dir = std::env::temp_dir().join(format!("search-bench-{}", std::process::id()));
     let index = SearchIndex::open(&dir)?;
+    let tail = syllables();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let started = Instant::now();
     let mut i = 0;
     while i < items {
         let n = (items - i).min(10_000);
         let batch = (i + 1..=i + n)
-            .map(|id| Change::upsert(item(id, &mut rng, tenants)))
+            .map(|id| Change::upsert(item(id, &mut rng, tenants, &tail)))
             .collect();
         index.apply(batch, Some(i + n))?;
         i += n;
@@ -372,7 +427,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // One reader alone (what a query costs), then the concurrent readers.
     for (readers, secs) in [(1, seconds.min(5)), (threads, seconds)] {
-        report(&index, readers, secs, tenants);
+        report(&index, readers, secs, tenants, &tail);
     }
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
