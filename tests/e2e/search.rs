@@ -1,6 +1,7 @@
 //! Readers search what agents publish, on SQLite and on PostgreSQL: without diacritics, in
 //! decomposed Unicode, by a decision's number; within a tenant's site or across the province
-//! with filters; a deleted file leaves the results; bad queries get a clear page, never a 500.
+//! with filters; a deleted file leaves the results; bad queries get a clear page, never a 500;
+//! a restarted hub resumes its index, and one without an index builds it from the store.
 
 use std::time::{Duration, Instant};
 
@@ -260,6 +261,24 @@ async fn readers_find_what_agents_publish(db: Db) {
     assert_eq!(hits(&p), ["le-hoi-dua"]);
     department.stop();
     district.stop();
+
+    // A restarted hub resumes its index; one whose index is gone builds it from the store.
+    let mut hub = hub;
+    hub.stop().await;
+    hub.start_again().await.unwrap();
+    let (_, p) = search(&hub, "/search?q=ben+tre").await;
+    assert_eq!(hits(&p).len(), 2, "resumed at once: {p}");
+    hub.stop().await;
+    std::fs::remove_dir_all(hub.config.data_dir.join("search")).unwrap();
+    hub.start_again().await.unwrap();
+    wait_for("the index rebuilt from the store", T, || async {
+        let (_, p) = hub.get("/search?q=ben+tre", None).await?;
+        Ok((hits(&p).len() == 2).then_some(()))
+    })
+    .await
+    .unwrap();
+    let (_, p) = search(&hub, "/search?q=thu+hut+dau+tu").await;
+    assert_eq!(hits(&p), ["le-hoi-dua"], "the withdrawn item stays out");
 }
 
 #[tokio::test]
