@@ -332,12 +332,30 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// CPU time this process has used (user + system), from `/proc/self/stat` (in USER_HZ, which
+/// is 100 on Linux); 0 where there is no such file.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name in parentheses: state is the 3rd, utime the 14th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<u64>() as f64 / 100.0
+}
+
 /// `threads` readers for `seconds`, then their latency percentiles and throughput.
 fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize, tail: &[String]) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut all: Vec<Duration> = Vec::new();
     let mut total_hits = 0u64;
     let run_started = Instant::now();
+    let cpu_started = cpu_seconds();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -383,7 +401,15 @@ fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize, tai
         }
     });
     let elapsed = run_started.elapsed();
+    let cpu = cpu_seconds() - cpu_started;
     all.sort_unstable();
+    println!(
+        "  CPU: {:.2} ms per query ({:.1} s of CPU in {:.1} s: {:.2} cores busy)",
+        cpu * 1000.0 / all.len().max(1) as f64,
+        cpu,
+        elapsed.as_secs_f64(),
+        cpu / elapsed.as_secs_f64()
+    );
     println!(
         "{} queries from {threads} threads in {:.1} s: {:.0} queries/s; latency p50 {:.2} ms, \
          p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} matches per query on average",
