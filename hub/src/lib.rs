@@ -44,6 +44,9 @@ impl RunningHub {
             let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
         }
         let store = self.state.store.clone();
+        if let Some(search) = self.state.search.get() {
+            search.close();
+        }
         drop(self.state);
         let _ = store.close().await;
     }
@@ -71,6 +74,8 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let grpc_connections = ConnectionLimit::new(grpc_max);
     let http_connections = ConnectionLimit::new(http_max);
     let state: HubState = Arc::new(HubStateInner::new(config, store, ca, registry));
+    let search = service::search::open(&state.config.data_dir).await?;
+    let _ = state.search.set(search.clone());
     let grpc_listener = TcpListener::bind(state.config.grpc_listen)
         .await
         .with_context(|| format!("binding gRPC port {}", state.config.grpc_listen))?;
@@ -98,8 +103,6 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         }));
     }
     tasks.push(tokio::spawn(follow_change_feed(state.clone(), rx.clone())));
-    let search = service::search::open(&state.config.data_dir).await?;
-    let _ = state.search.set(search.clone());
     tasks.push(tokio::spawn(service::search::follow(
         state.clone(),
         search,

@@ -1,6 +1,7 @@
 //! Readers search what agents publish, on SQLite and on PostgreSQL: without diacritics, in
 //! decomposed Unicode, by a decision's number; within a tenant's site or across the province
-//! with filters; a deleted file leaves the results; bad queries get a clear page, never a 500.
+//! with filters; a deleted file leaves the results; bad queries get a clear page, never a 500;
+//! a restarted hub resumes its index, and one without an index builds it from the store.
 
 use std::time::{Duration, Instant};
 
@@ -94,6 +95,18 @@ async fn readers_find_what_agents_publish(db: Db) {
             ),
         )
         .unwrap();
+    for i in 0..12 {
+        district
+            .write_file(
+                &format!("nuoc-sach-{i:02}.md"),
+                &item_markdown(
+                    &format!("nuoc-sach-{i:02}"),
+                    &format!("Thông báo số {i} về cấp nước sạch"),
+                    "Lịch tạm ngưng cấp nước sạch tại xã.",
+                ),
+            )
+            .unwrap();
+    }
     department.start().unwrap();
     district.start().unwrap();
 
@@ -166,6 +179,31 @@ async fn readers_find_what_agents_publish(db: Db) {
     assert_eq!(hits(&p), ["du-an-dien-gio"]);
     let (_, p) = search(&hub, "/search?q=ben+tre&from=2024-06-01&to=2024-06-01").await;
     assert_eq!(hits(&p).len(), 2, "{p}");
+    // Paging: 10 results a page, the rest on the next, each once.
+    wait_for("twelve notices", T, || async {
+        let (_, p) = hub.get("/search?q=nuoc+sach", None).await?;
+        Ok(p.contains("12 kết quả").then_some(()))
+    })
+    .await
+    .unwrap();
+    let (_, first) = search(&hub, "/search?q=nuoc+sach").await;
+    let next = Html::parse_document(&first)
+        .select(&Selector::parse("a[rel=next]").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a link to the next page");
+    assert_eq!(next, "/search?q=nuoc+sach&page=2");
+    let (_, second) = search(&hub, &next).await;
+    let mut all = hits(&first);
+    assert_eq!(all.len(), 10);
+    all.extend(hits(&second));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 12, "{all:?}");
+    assert!(
+        second.contains("<ol class=\"results\" start=\"11\">"),
+        "{second}"
+    );
     // English interface.
     let (s, p) = search(&hub, "/en/search?q=dau+tu").await;
     assert_eq!(s, 200);
@@ -260,6 +298,24 @@ async fn readers_find_what_agents_publish(db: Db) {
     assert_eq!(hits(&p), ["le-hoi-dua"]);
     department.stop();
     district.stop();
+
+    // A restarted hub resumes its index; one whose index is gone builds it from the store.
+    let mut hub = hub;
+    hub.stop().await;
+    hub.start_again().await.unwrap();
+    let (_, p) = search(&hub, "/search?q=ben+tre").await;
+    assert_eq!(hits(&p).len(), 2, "resumed at once: {p}");
+    hub.stop().await;
+    std::fs::remove_dir_all(hub.config.data_dir.join("search")).unwrap();
+    hub.start_again().await.unwrap();
+    wait_for("the index rebuilt from the store", T, || async {
+        let (_, p) = hub.get("/search?q=ben+tre", None).await?;
+        Ok((hits(&p).len() == 2).then_some(()))
+    })
+    .await
+    .unwrap();
+    let (_, p) = search(&hub, "/search?q=thu+hut+dau+tu").await;
+    assert_eq!(hits(&p), ["le-hoi-dua"], "the withdrawn item stays out");
 }
 
 #[tokio::test]

@@ -22,14 +22,31 @@ fn is_word_char(c: char) -> bool {
 
 /// One word folded: lower case, no diacritics, đ/Đ as d.
 pub fn fold_word(word: &str) -> String {
-    if word.is_ascii() {
-        return word.to_ascii_lowercase();
+    let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// [`fold_word`] into a buffer (the tokenizer reuses its token's): each character decomposed
+/// canonically (as `portal_core::text::fold_diacritics` does), marks dropped, lower-cased;
+/// ASCII costs a comparison.
+fn fold_into(word: &str, out: &mut String) {
+    use unicode_normalization::char::decompose_canonical;
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            match d {
+                'đ' | 'Đ' => out.push('d'),
+                d => out.extend(d.to_lowercase().filter(|l| !is_combining_mark(*l))),
+            }
+        });
     }
-    portal_core::text::fold_diacritics(word)
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
 }
 
 /// The folded words of a text, in order (what a query is made of).
@@ -83,12 +100,11 @@ impl TokenStream for VietnameseTokenStream<'_> {
                 .unwrap_or(self.text.len() - from);
             let to = from + len;
             self.at = to;
-            let folded = fold_word(&self.text[from..to]);
-            if folded.is_empty() || folded.len() > MAX_WORD_BYTES {
+            self.token.text.clear();
+            fold_into(&self.text[from..to], &mut self.token.text);
+            if self.token.text.is_empty() || self.token.text.len() > MAX_WORD_BYTES {
                 continue;
             }
-            self.token.text.clear();
-            self.token.text.push_str(&folded);
             self.token.offset_from = from;
             self.token.offset_to = to;
             self.token.position = self.token.position.wrapping_add(1);
@@ -119,6 +135,23 @@ mod tests {
             out.push((k.text.clone(), k.position, k.offset_from, k.offset_to));
         }
         out
+    }
+
+    #[test]
+    fn folding_agrees_with_portal_core() {
+        let all: String = ('\u{00C0}'..='\u{024F}')
+            .chain('\u{1E00}'..='\u{1EFF}')
+            .filter(|c| c.is_alphabetic())
+            .collect();
+        for c in all.chars() {
+            let s = c.to_string();
+            let core: String = portal_core::text::fold_diacritics(&s)
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter(|c| !is_combining_mark(*c))
+                .collect();
+            assert_eq!(fold_word(&s), core, "{c:?}");
+        }
     }
 
     #[test]

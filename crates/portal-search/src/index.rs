@@ -4,15 +4,14 @@
 //! restarted hub resumes where its index stopped, and an index of another schema (or one that
 //! cannot be opened) is rebuilt from the store.
 
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, PhraseQuery, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
     Value,
@@ -26,7 +25,7 @@ use crate::query::ParsedQuery;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or the analyzer changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 /// Hits per page.
 pub const PAGE_SIZE: usize = 10;
 /// The last page a visitor can ask for (nobody reads past it; it bounds the top-k collector).
@@ -47,6 +46,8 @@ pub enum SearchError {
     },
     #[error("search index writer poisoned by an earlier panic")]
     Poisoned,
+    #[error("the search index is closed")]
+    Closed,
 }
 
 pub type Result<T> = std::result::Result<T, SearchError>;
@@ -159,7 +160,11 @@ struct Fields {
     province: Field,
     published: Field,
     title: Field,
+    /// Summary, body and record fields: stored for snippets, not indexed.
     body: Field,
+    /// Title and text together: what every word must match (one posting list per word, so a
+    /// query is an intersection of term lists, not of unions).
+    all: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -181,7 +186,15 @@ fn schema() -> (Schema, Fields) {
         province: b.add_u64_field("province", INDEXED),
         published: b.add_i64_field("published", INDEXED | STORED),
         title: b.add_text_field("title", text.clone()),
-        body: b.add_text_field("body", text),
+        body: b.add_text_field("body", STORED),
+        all: b.add_text_field(
+            "all",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (b.build(), f)
 }
@@ -189,7 +202,8 @@ fn schema() -> (Schema, Fields) {
 /// The full-text index of the public portal.
 pub struct SearchIndex {
     fields: Fields,
-    writer: Mutex<IndexWriter<TantivyDocument>>,
+    /// `None` once closed.
+    writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     reader: IndexReader,
     position: Mutex<Option<i64>>,
 }
@@ -254,10 +268,22 @@ impl SearchIndex {
             .try_into()?;
         Ok(Self {
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             reader,
             position: Mutex::new(position),
         })
+    }
+
+    /// Stops writing: drops the writer and its lock on the directory (searches still work), so
+    /// that the directory can be opened again in this process.
+    pub fn close(&self) {
+        let writer = match self.writer.lock() {
+            Ok(mut w) => w.take(),
+            Err(p) => p.into_inner().take(),
+        };
+        if let Some(w) = writer {
+            let _ = w.wait_merging_threads();
+        }
     }
 
     /// The change-feed position the index has reached, or `None` if it must be (re)built.
@@ -279,22 +305,24 @@ impl SearchIndex {
 
     /// Deletes every document and marks the index as being rebuilt (position `None`).
     pub fn clear(&self) -> Result<()> {
-        let w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
         w.delete_all_documents()?;
-        drop(w);
+        drop(guard);
         self.apply(Vec::new(), None)
     }
 
     /// Applies `changes` and records `position` (the change-feed position they reach; `None`
     /// during a rebuild) in one commit, then makes them visible to searches.
     pub fn apply(&self, changes: Vec<Change>, position: Option<i64>) -> Result<()> {
-        let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
-        let outcome = self.write(&mut w, changes, position);
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        let w = guard.as_mut().ok_or(SearchError::Closed)?;
+        let outcome = self.write(w, changes, position);
         if outcome.is_err() {
             let _ = w.rollback();
             return outcome;
         }
-        drop(w);
+        drop(guard);
         self.reader.reload()?;
         match self.position.lock() {
             Ok(mut p) => *p = position,
@@ -355,36 +383,25 @@ impl SearchIndex {
         doc.add_u64(f.province, u64::from(d.on_province));
         doc.add_i64(f.published, d.published_at_ms);
         doc.add_text(f.title, &d.title);
+        doc.add_text(f.all, format!("{}\n{}", d.title, body.trim()));
         doc.add_text(f.body, body.trim());
         doc
     }
 
-    /// One group of words (a word, or a phrase) in the title (counting double) or the text.
-    fn group_query(&self, words: &[String], slop: u32) -> Box<dyn tantivy::query::Query> {
-        let f = self.fields;
-        let in_field = |field: Field| -> Box<dyn tantivy::query::Query> {
-            let terms: Vec<Term> = words
-                .iter()
-                .map(|w| Term::from_field_text(field, w))
-                .collect();
-            if terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                let mut p = PhraseQuery::new(terms);
-                p.set_slop(slop);
-                Box::new(p)
-            }
-        };
-        Box::new(BooleanQuery::new(vec![
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(in_field(f.title), 2.0)),
-            ),
-            (Occur::Should, in_field(f.body)),
-        ]))
+    /// One group of words (a word, or a phrase) in one field.
+    fn group_query(field: Field, words: &[String]) -> Box<dyn tantivy::query::Query> {
+        let terms: Vec<Term> = words
+            .iter()
+            .map(|w| Term::from_field_text(field, w))
+            .collect();
+        if terms.len() == 1 {
+            Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::WithFreqs,
+            ))
+        } else {
+            Box::new(PhraseQuery::new(terms))
+        }
     }
 
     fn filter(term: Term) -> (Occur, Box<dyn tantivy::query::Query>) {
@@ -397,27 +414,27 @@ impl SearchIndex {
         )
     }
 
-    /// Runs a search: every group must match; ranked by BM25, words standing together rank
-    /// higher; the page's hits with highlighted title and snippet.
+    /// Runs a search: every group must match; ranked by BM25 over title and text, plus the
+    /// title's own BM25; the page's hits with highlighted title and snippet.
     pub fn search(&self, q: &Query) -> Result<Results> {
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
+        // Every group in the title or text; a group in the title adds to the score (only
+        // items that match every group are scored).
         for g in &q.text.groups {
-            clauses.push((Occur::Must, self.group_query(g, 0)));
-        }
-        // Single words that also stand together (within a word or two) rank higher.
-        let single: Vec<String> = q
-            .text
-            .groups
-            .iter()
-            .filter(|g| g.len() == 1)
-            .map(|g| g[0].clone())
-            .collect();
-        if single.len() > 1 {
-            clauses.push((Occur::Should, self.group_query(&single, 2)));
+            clauses.push((Occur::Must, Self::group_query(f.all, g)));
+            clauses.push((Occur::Should, Self::group_query(f.title, g)));
         }
         match &q.scope {
-            Scope::Province => clauses.push(Self::filter(Term::from_field_u64(f.province, 1))),
+            // Most items are approved for the province: excluding the few that are not skips
+            // through a short list instead of intersecting with a long one.
+            Scope::Province => clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.province, 0),
+                    IndexRecordOption::Basic,
+                )),
+            )),
             Scope::Tenant(slug) => {
                 clauses.push(Self::filter(Term::from_field_text(f.tenant, slug)))
             }
@@ -456,10 +473,17 @@ impl SearchIndex {
                     .order_by_score(),
             ),
         )?;
-        let mut titles = SnippetGenerator::create(&searcher, &query, f.title)?;
-        titles.set_max_num_chars(2000);
-        let mut bodies = SnippetGenerator::create(&searcher, &query, f.body)?;
-        bodies.set_max_num_chars(SNIPPET_CHARS);
+        // Highlights: the words of the query wherever they are in the title and the text.
+        let words: BTreeMap<String, f32> = q
+            .text
+            .groups
+            .iter()
+            .flatten()
+            .map(|w| (w.clone(), 1.0))
+            .collect();
+        let analyzer = || TextAnalyzer::from(VietnameseTokenizer::default());
+        let titles = SnippetGenerator::new(words.clone(), analyzer(), f.title, 2000);
+        let bodies = SnippetGenerator::new(words, analyzer(), f.body, SNIPPET_CHARS);
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;

@@ -1,7 +1,7 @@
 //! What a visitor typed, read by our own small grammar (tantivy's query language is never
 //! exposed): words, and phrases in double quotes. A word that the analyzer splits into several
 //! ("03/2019/QĐ-UBND", "kinh-tế") is a phrase of its parts. Every word must match (in the title
-//! or the text); results are ranked by BM25, with a bonus where the words stand together.
+//! or the text); results are ranked by BM25, a match in the title counting more.
 //!
 //! The text is bounded, normalised (NFC, controls dropped) and never an error that a page
 //! cannot explain: too long, nothing to search for, too many words. An unclosed quote is read

@@ -256,6 +256,15 @@ fn the_position_survives_a_restart_and_a_bad_index_is_rebuilt() {
         .unwrap();
     }
     {
+        // Closed (the writer's lock released) while still held: opened again in this process.
+        let ix = SearchIndex::open(&path).unwrap();
+        ix.close();
+        assert_eq!(ids(&ix, &query("ben tre")), [1], "searches still work");
+        assert!(ix.apply(Vec::new(), Some(43)).is_err(), "writes do not");
+        let again = SearchIndex::open(&path).unwrap();
+        assert_eq!(again.position(), Some(42));
+    }
+    {
         let ix = SearchIndex::open(&path).unwrap();
         assert_eq!(ix.position(), Some(42));
         assert_eq!(ids(&ix, &query("ben tre")), [1]);

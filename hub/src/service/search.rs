@@ -228,9 +228,11 @@ pub async fn follow(
     let mut cursor = None;
     loop {
         if cursor.is_none() {
+            // An index ahead of the feed was built from another database: built again.
+            let head = st.store.change_feed_head().await.unwrap_or(i64::MAX);
             let position = match index.position() {
-                Some(p) => Ok(p),
-                None => rebuild(&st, &index).await,
+                Some(p) if p <= head => Ok(p),
+                _ => rebuild(&st, &index).await,
             };
             match position {
                 Ok(p) => cursor = Some(Cursor::new(p)),

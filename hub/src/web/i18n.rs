@@ -226,8 +226,6 @@ catalogue! {
     SearchOperatorsIgnored => "AND, OR, NOT không phải toán tử ở đây: kết quả chứa mọi từ đã nhập.", "AND, OR and NOT are not operators here: results contain every word typed.";
     SearchControlsRemoved => "Các ký tự điều khiển trong từ khóa đã được bỏ.", "Control characters were removed from the query.";
     SearchResultsList => "Kết quả tìm kiếm", "Search results";
-    SearchPageOfResults => "trang {0}", "page {0}";
-    SearchDateRange => "Thời gian đăng", "Published between";
     // Record values.
     Yes => "Có", "Yes";
     No => "Không", "No";

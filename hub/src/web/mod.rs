@@ -439,7 +439,12 @@ async fn search(
         _ => StatusCode::OK,
     };
     let ctx = r.ctx.clone();
-    let key = format!("search/{}{}:{raw}", ctx.mode.as_str(), ctx.lang.code());
+    // The render pool remembers failed keys: a digest keeps a 10 KB query from being one.
+    let digest = {
+        use sha2::Digest;
+        hex::encode(&sha2::Sha256::digest(raw.as_bytes())[..12])
+    };
+    let key = format!("search/{}{}:{digest}", ctx.mode.as_str(), ctx.lang.code());
     match st
         .render
         .render(&key, move || pages::search_page(&ctx, &data))

@@ -162,6 +162,41 @@ const CATEGORIES: &[&str] = &[
     "statistics",
 ];
 
+/// Syllables beyond [`WORDS`]: onset, vowel with each of the six tones, coda (some 17,000,
+/// most pronounceable), so that the vocabulary has the long tail of real text.
+fn syllables() -> Vec<String> {
+    const ONSETS: &[&str] = &[
+        "b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s",
+        "t", "th", "tr", "v", "x",
+    ];
+    const VOWELS: &[[&str; 6]] = &[
+        ["a", "á", "à", "ả", "ã", "ạ"],
+        ["ă", "ắ", "ằ", "ẳ", "ẵ", "ặ"],
+        ["â", "ấ", "ầ", "ẩ", "ẫ", "ậ"],
+        ["e", "é", "è", "ẻ", "ẽ", "ẹ"],
+        ["ê", "ế", "ề", "ể", "ễ", "ệ"],
+        ["i", "í", "ì", "ỉ", "ĩ", "ị"],
+        ["o", "ó", "ò", "ỏ", "õ", "ọ"],
+        ["ô", "ố", "ồ", "ổ", "ỗ", "ộ"],
+        ["ơ", "ớ", "ờ", "ở", "ỡ", "ợ"],
+        ["u", "ú", "ù", "ủ", "ũ", "ụ"],
+        ["ư", "ứ", "ừ", "ử", "ữ", "ự"],
+        ["y", "ý", "ỳ", "ỷ", "ỹ", "ỵ"],
+    ];
+    const CODAS: &[&str] = &["", "c", "ch", "m", "n", "ng", "nh", "p", "t", "i", "o", "u"];
+    let mut out = Vec::new();
+    for o in ONSETS {
+        for v in VOWELS {
+            for t in v {
+                for c in CODAS {
+                    out.push(format!("{o}{t}{c}"));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A small deterministic generator (xorshift64*), so every run indexes the same items.
 struct Rng(u64);
 
@@ -177,22 +212,38 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 
-    fn words(&mut self, n: usize) -> String {
+    /// An index below `n`, small ones far more often than large ones (text is Zipf-like: a
+    /// few words are everywhere, most are rare).
+    fn skewed(&mut self, n: usize) -> usize {
+        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
+        ((u * u * u) * n as f64) as usize % n
+    }
+
+    /// Half administrative words, half syllables of the long tail.
+    fn word<'a>(&mut self, tail: &'a [String]) -> &'a str {
+        if self.below(2) == 0 {
+            WORDS[self.skewed(WORDS.len())]
+        } else {
+            &tail[self.skewed(tail.len())]
+        }
+    }
+
+    fn words(&mut self, n: usize, tail: &[String]) -> String {
         (0..n)
-            .map(|_| WORDS[self.below(WORDS.len())])
+            .map(|_| self.word(tail))
             .collect::<Vec<_>>()
             .join(" ")
     }
 }
 
-fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
+fn item(i: i64, rng: &mut Rng, tenants: usize, tail: &[String]) -> Document {
     let tenant = rng.below(tenants);
     let category = CATEGORIES[rng.below(CATEGORIES.len())];
     let paragraphs = 2 + rng.below(5);
     let body = (0..paragraphs)
         .map(|_| {
             let n = 25 + rng.below(50);
-            format!("{}.", rng.words(n))
+            format!("{}.", rng.words(n, tail))
         })
         .collect::<Vec<_>>()
         .join("\n\n");
@@ -212,11 +263,11 @@ fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
         language: "vi".into(),
         title: {
             let n = 6 + rng.below(8);
-            rng.words(n)
+            rng.words(n, tail)
         },
         summary: Some({
             let n = 15 + rng.below(15);
-            rng.words(n)
+            rng.words(n, tail)
         }),
         body_markdown: body,
         record,
@@ -226,21 +277,36 @@ fn item(i: i64, rng: &mut Rng, tenants: usize) -> Document {
     }
 }
 
-fn query_text(rng: &mut Rng) -> String {
+/// Words visitors look for: administrative words, or syllables that occur in the text.
+fn visitor_words(rng: &mut Rng, n: usize, tail: &[String]) -> String {
+    (0..n)
+        .map(|_| {
+            if rng.below(2) == 0 {
+                WORDS[rng.below(WORDS.len())]
+            } else {
+                &tail[rng.skewed(tail.len())]
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn query_text(rng: &mut Rng, tail: &[String]) -> String {
     let folded = |s: String| portal_core::text::fold_diacritics(&s).to_lowercase();
     match rng.below(10) {
         0 => {
             let (n, y) = (rng.below(500), 2015 + rng.below(11));
             format!("{n}/{y}/QĐ-UBND")
         }
-        1 => format!("\"{}\"", rng.words(1)),
+        // Visitors look for content words, common or rare alike.
+        1 => format!("\"{}\"", WORDS[rng.below(WORDS.len())]),
         2..=5 => {
             let n = 1 + rng.below(2);
-            folded(rng.words(n))
+            folded(visitor_words(rng, n, tail))
         }
         _ => {
             let n = 1 + rng.below(2);
-            rng.words(n)
+            visitor_words(rng, n, tail)
         }
     }
 }
@@ -266,46 +332,39 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let items = arg("--items", 100_000) as i64;
-    let threads = arg("--threads", 16) as usize;
-    let seconds = arg("--seconds", 10);
-    let tenants = 40;
-    let dir = std::env::temp_dir().join(format!("search-bench-{}", std::process::id()));
-    let index = SearchIndex::open(&dir)?;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let started = Instant::now();
-    let mut i = 0;
-    while i < items {
-        let n = (items - i).min(10_000);
-        let batch = (i + 1..=i + n)
-            .map(|id| Change::upsert(item(id, &mut rng, tenants)))
-            .collect();
-        index.apply(batch, Some(i + n))?;
-        i += n;
-    }
-    let took = started.elapsed();
-    println!(
-        "indexed {items} items in {:.1} s ({:.0} items/s), {} documents searchable",
-        took.as_secs_f64(),
-        items as f64 / took.as_secs_f64(),
-        index.len()
-    );
+/// CPU time this process has used (user + system), from `/proc/self/stat` (in USER_HZ, which
+/// is 100 on Linux); 0 where there is no such file.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name in parentheses: state is the 3rd, utime the 14th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<u64>() as f64 / 100.0
+}
 
+/// `threads` readers for `seconds`, then their latency percentiles and throughput.
+fn report(index: &SearchIndex, threads: usize, seconds: u64, tenants: usize, tail: &[String]) {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut all: Vec<Duration> = Vec::new();
     let mut total_hits = 0u64;
     let run_started = Instant::now();
+    let cpu_started = cpu_seconds();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
-                let index = &index;
                 s.spawn(move || {
                     let mut rng = Rng(0xD1B5_4A32_D192_ED03 ^ (t as u64 + 1));
                     let mut lat = Vec::new();
                     let mut found = 0u64;
                     while Instant::now() < deadline {
-                        let text = query_text(&mut rng);
+                        let text = query_text(&mut rng, tail);
                         let Ok(parsed) = parse(&text) else { continue };
                         let scope = if rng.below(4) == 0 {
                             Scope::Tenant(format!("don-vi-{}", rng.below(tenants)))
@@ -342,7 +401,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     let elapsed = run_started.elapsed();
+    let cpu = cpu_seconds() - cpu_started;
     all.sort_unstable();
+    println!(
+        "  CPU: {:.2} ms per query ({:.1} s of CPU in {:.1} s: {:.2} cores busy)",
+        cpu * 1000.0 / all.len().max(1) as f64,
+        cpu,
+        elapsed.as_secs_f64(),
+        cpu / elapsed.as_secs_f64()
+    );
     println!(
         "{} queries from {threads} threads in {:.1} s: {:.0} queries/s; latency p50 {:.2} ms, \
          p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.0} matches per query on average",
@@ -355,6 +422,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(all.last().copied().unwrap_or_default()),
         total_hits as f64 / all.len().max(1) as f64,
     );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let items = arg("--items", 100_000) as i64;
+    let threads = arg("--threads", 16) as usize;
+    let seconds = arg("--seconds", 10);
+    let tenants = 40;
+    let dir = std::env::temp_dir().join(format!("search-bench-{}", std::process::id()));
+    let index = SearchIndex::open(&dir)?;
+    let tail = syllables();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut i = 0;
+    while i < items {
+        let n = (items - i).min(10_000);
+        let batch = (i + 1..=i + n)
+            .map(|id| Change::upsert(item(id, &mut rng, tenants, &tail)))
+            .collect();
+        index.apply(batch, Some(i + n))?;
+        i += n;
+    }
+    let took = started.elapsed();
+    println!(
+        "indexed {items} items in {:.1} s ({:.0} items/s), {} documents searchable",
+        took.as_secs_f64(),
+        items as f64 / took.as_secs_f64(),
+        index.len()
+    );
+
+    // One reader alone (what a query costs), then the concurrent readers.
+    for (readers, secs) in [(1, seconds.min(5)), (threads, seconds)] {
+        report(&index, readers, secs, tenants, &tail);
+    }
     drop(index);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
