@@ -244,6 +244,9 @@ pub struct PageCache {
     /// Items this hub changed itself (tenant, external id, version, kind): the change-feed
     /// follower skips them instead of invalidating twice.
     own_writes: moka::sync::Cache<(String, String, i32, FeedKind), ()>,
+    /// Pages built so far (first builds and refreshes): what operators and tests read to see
+    /// how much a change cost.
+    builds: AtomicU64,
 }
 
 impl PageCache {
@@ -279,6 +282,7 @@ impl PageCache {
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(300))
                 .build(),
+            builds: AtomicU64::new(0),
         }
     }
 
@@ -374,6 +378,7 @@ impl PageCache {
                     .pages
                     .try_get_with(key, async move {
                         let stamp = cache.stamp(&k);
+                        cache.builds.fetch_add(1, Ordering::Relaxed);
                         let page = Arc::new(build(name(&k, stamp)).await.map_err(Miss::Failed)?);
                         if cache.item_changed_since(&k, stamp) {
                             return Err(Miss::Raced(page));
@@ -400,6 +405,7 @@ impl PageCache {
         Fut: Future<Output = Result<Rendered, E>>,
     {
         let stamp = self.stamp(&key);
+        self.builds.fetch_add(1, Ordering::Relaxed);
         let Ok(page) = build(name(&key, stamp)).await else {
             // Readers will wait for a build of their own once the stale copy is too old.
             return;
@@ -455,6 +461,11 @@ impl PageCache {
         self.own_writes
             .remove(&(slug.to_string(), id.to_string(), version, kind))
             .is_some()
+    }
+
+    /// Pages built since the hub started.
+    pub fn builds(&self) -> u64 {
+        self.builds.load(Ordering::Relaxed)
     }
 
     /// Bytes held (an estimate that moka settles lazily) and pages held.
