@@ -235,8 +235,9 @@ pub struct PageCache {
     /// The clock value of item changes, by (tenant, item): an item page stamped before its
     /// item's change is never served, and a build that began before it is not cached. Kept as
     /// long as a page can live, so no page outlives the record of its change; a record pushed
-    /// out early (more changes than the cache holds) raises `forgotten` instead.
-    item_changes: moka::sync::Cache<(String, String), u64>,
+    /// out early (more changes than the cache holds) raises `forgotten` instead. Keyed by a
+    /// hash of the two (no allocation per read): a collision only costs a needless render.
+    item_changes: moka::sync::Cache<u64, u64>,
     /// Item pages stamped before this clock value are treated as changed.
     forgotten: Arc<AtomicU64>,
     /// Pages whose stale copy is being re-rendered (single flight per page).
@@ -308,7 +309,7 @@ impl PageCache {
                 stamp.generation < self.forgotten.load(Ordering::Acquire)
                     || self
                         .item_changes
-                        .get(&(slug.clone(), id.clone()))
+                        .get(&item_hash(slug, id))
                         .is_some_and(|at| at > stamp.generation)
             }
             Scope::Front | Scope::Tenant(_) => false,
@@ -430,8 +431,7 @@ impl PageCache {
     /// stale with [`Self::tenant_changed`], once per batch.)
     pub fn item_changed(&self, slug: &str, id: &str) {
         let at = self.clock.fetch_add(1, Ordering::AcqRel) + 1;
-        self.item_changes
-            .insert((slug.to_string(), id.to_string()), at);
+        self.item_changes.insert(item_hash(slug, id), at);
     }
 
     /// A tenant's content changed: its list pages and the provincial site's go stale.
@@ -473,6 +473,16 @@ impl PageCache {
         self.pages.run_pending_tasks().await;
         (self.pages.weighted_size(), self.pages.entry_count())
     }
+}
+
+/// The key of an item in `PageCache::item_changes`.
+fn item_hash(slug: &str, id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(slug.as_bytes());
+    h.write_u8(0);
+    h.write(id.as_bytes());
+    h.finish()
 }
 
 /// The name a build of `key` at `stamp` gets (the render pool remembers failures by it).
