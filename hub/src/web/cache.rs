@@ -153,16 +153,6 @@ pub struct PageKey {
     pub path: String,
 }
 
-impl PageKey {
-    /// The tenant whose content the page shows, `None` for the provincial site.
-    fn tenant(&self) -> Option<&str> {
-        match &self.scope {
-            Scope::Front => None,
-            Scope::Tenant(slug) | Scope::Item { slug, .. } => Some(slug),
-        }
-    }
-}
-
 /// What a cached page was built from: the epoch, and its scope's generation (front, tenant) or
 /// the change clock (item) when the build began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -380,7 +370,8 @@ impl PageCache {
                     .try_get_with(key, async move {
                         let stamp = cache.stamp(&k);
                         cache.builds.fetch_add(1, Ordering::Relaxed);
-                        let page = Arc::new(build(name(&k, stamp)).await.map_err(Miss::Failed)?);
+                        let page =
+                            Arc::new(build(cache.name(&k, stamp)).await.map_err(Miss::Failed)?);
                         if cache.item_changed_since(&k, stamp) {
                             return Err(Miss::Raced(page));
                         }
@@ -407,7 +398,7 @@ impl PageCache {
     {
         let stamp = self.stamp(&key);
         self.builds.fetch_add(1, Ordering::Relaxed);
-        let Ok(page) = build(name(&key, stamp)).await else {
+        let Ok(page) = build(self.name(&key, stamp)).await else {
             // Readers will wait for a build of their own once the stale copy is too old.
             return;
         };
@@ -463,6 +454,21 @@ impl PageCache {
             .is_some()
     }
 
+    /// The name a build of `key` at `stamp` gets: the render pool remembers failed pages by
+    /// it, until what the page shows changes. For an item's pages that is the item's own last
+    /// change, not the clock (which every item's change moves).
+    fn name(&self, key: &PageKey, stamp: Stamp) -> String {
+        let (tenant, generation) = match &key.scope {
+            Scope::Front => ("-", stamp.generation),
+            Scope::Tenant(slug) => (slug.as_str(), stamp.generation),
+            Scope::Item { slug, id } => (
+                slug.as_str(),
+                self.item_changes.get(&item_hash(slug, id)).unwrap_or(0),
+            ),
+        };
+        format!("{}:{generation}:{tenant}:{}", stamp.epoch, key.path)
+    }
+
     /// Pages built since the hub started.
     pub fn builds(&self) -> u64 {
         self.builds.load(Ordering::Relaxed)
@@ -483,17 +489,6 @@ fn item_hash(slug: &str, id: &str) -> u64 {
     h.write_u8(0);
     h.write(id.as_bytes());
     h.finish()
-}
-
-/// The name a build of `key` at `stamp` gets (the render pool remembers failures by it).
-fn name(key: &PageKey, stamp: Stamp) -> String {
-    format!(
-        "{}:{}:{}:{}",
-        stamp.epoch,
-        stamp.generation,
-        key.tenant().unwrap_or("-"),
-        key.path
-    )
 }
 
 fn entry(page: Arc<Rendered>, stamp: Stamp) -> Arc<Entry> {
@@ -624,6 +619,19 @@ mod tests {
         assert_eq!(&page.body[..], b"old");
         let n = Arc::new(AtomicUsize::new(0));
         assert_eq!(serve(&c, &x, &n).await, "build 1");
+    }
+
+    #[test]
+    fn a_failed_item_page_keeps_its_name_until_its_own_item_changes() {
+        // The render pool does not retry a failed page while its name stays the same.
+        let c = PageCache::new(1 << 20);
+        let x = item("a", "x");
+        let before = c.name(&x, c.stamp(&x));
+        c.item_changed("a", "y");
+        c.tenant_changed("a");
+        assert_eq!(c.name(&x, c.stamp(&x)), before);
+        c.item_changed("a", "x");
+        assert_ne!(c.name(&x, c.stamp(&x)), before);
     }
 
     #[tokio::test]
