@@ -21,13 +21,17 @@ test:
 	fi
 
 ## make bench: ingest benchmark (hub vs bare tonic mTLS echo), then an idle agent with 10,000
-## files against one with an empty folder; see BENCHMARKS.md
+## files against one with an empty folder, then search over 100,000 items, then public pages (hub vs nginx, under a trickle of
+## publications); see BENCHMARKS.md
 bench:
 	$(CARGO) build --release --bins
 	./target/release/portal-bench --batch 100 --agents 8
 	./target/release/portal-bench --batch 1 --agents 64
 	./target/release/portal-agent-bench --files 10000
 	./target/release/search-bench --items 100000 --threads 16
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx; }
+	./target/release/portal-web-bench
 
 lint:
 	$(CARGO) fmt --all -- --check

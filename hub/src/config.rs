@@ -78,8 +78,9 @@ pub struct HubConfig {
     /// Review state given to accepted items for the provincial portal until the Editorial
     /// Board's workflow exists: `approved` (publish at once) or `pending` (hold).
     pub province_review_on_accept: ProvinceReview,
-    /// Entries in the page cache.
-    pub page_cache_entries: u64,
+    /// Bytes of rendered pages the page cache holds (bodies and their gzip and brotli
+    /// variants); the least useful pages are evicted beyond it.
+    pub page_cache_bytes: u64,
     /// Threads that render pages (off the async runtime).
     pub render_threads: usize,
     /// A page that takes longer to render is answered 503, and not rendered again until its
@@ -168,7 +169,7 @@ impl Default for HubConfig {
             http_header_read_timeout: d("10s"),
             http_idle_timeout: d("60s"),
             province_review_on_accept: ProvinceReview::Approved,
-            page_cache_entries: 10_000,
+            page_cache_bytes: 64 * 1024 * 1024,
             render_threads: 2,
             render_budget: d("2s"),
             sitemap_urls_per_file: 10_000,

@@ -145,40 +145,117 @@ pub async fn load_registry(
     }
 }
 
-/// Notices writes made by other processes (the CLI, other replicas) through the change feed and
-/// drops cached pages when there are any.
+/// Change-feed entries read per query by the follower.
+const FEED_BATCH: u64 = 1_000;
+/// Entries behind after which the follower stops reading them one by one and drops every
+/// cached page instead (a replica that was paused, a bulk import by the CLI).
+const FEED_BACKLOG: usize = 10_000;
+
+/// Follows the change feed for writes made by other processes (the CLI, other replicas) and
+/// invalidates only what each one touches: the item's pages, its tenant's lists and the
+/// provincial site's. The hub's own writes were invalidated when they were answered and are
+/// skipped. A new tenant or category registry invalidates everything (and the registry is
+/// reloaded).
 async fn follow_change_feed(state: HubState, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut seen = state.store.change_feed_head().await.unwrap_or(0);
     let mut registry_id = state.store.category_registry_id().await.unwrap_or(None);
+    let mut slugs = std::collections::HashMap::<i64, String>::new();
     loop {
         tokio::select! {
             _ = stop.wait_for(|v| *v) => return,
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
         }
-        match state.store.change_feed_head().await {
-            Ok(head) if head != seen => {
-                seen = head;
-                state.cache.invalidate_all();
-                // Re-parse the registry only when another version was loaded, not on every
-                // publication.
-                let id = state
-                    .store
-                    .category_registry_id()
-                    .await
-                    .unwrap_or(registry_id);
-                if id != registry_id {
-                    match load_registry(&state.store).await {
-                        Ok(r) => {
-                            state.set_registry(r);
-                            registry_id = id;
-                        }
-                        Err(e) => tracing::warn!(error = %e, "cannot reload the category registry"),
+        let mut entries = Vec::new();
+        let caught_up = loop {
+            match state.store.change_feed_since(seen, FEED_BATCH).await {
+                Ok(batch) => {
+                    let full = batch.len() as u64 == FEED_BATCH;
+                    if let Some(last) = batch.last() {
+                        seen = last.position;
+                    }
+                    entries.extend(batch);
+                    if !full || entries.len() >= FEED_BACKLOG {
+                        break !full;
                     }
                 }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the change feed");
+                    break true;
+                }
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot read the change feed"),
+        };
+        if entries.is_empty() {
+            continue;
         }
+        if !caught_up {
+            tracing::info!(
+                behind = entries.len(),
+                "far behind the change feed: every cached page dropped"
+            );
+            state.cache.invalidate_all();
+            seen = state.store.change_feed_head().await.unwrap_or(seen);
+        } else {
+            invalidate_for(&state, &entries, &mut slugs).await;
+        }
+        let registry_changed = entries
+            .iter()
+            .any(|e| e.kind == portal_store::FeedKind::CategoriesUpdated);
+        if registry_changed {
+            // Re-parse the registry only when another version was loaded, not on every
+            // publication.
+            let id = state
+                .store
+                .category_registry_id()
+                .await
+                .unwrap_or(registry_id);
+            if id != registry_id {
+                match load_registry(&state.store).await {
+                    Ok(r) => {
+                        state.set_registry(r);
+                        registry_id = id;
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot reload the category registry"),
+                }
+            }
+        }
+    }
+}
+
+/// Invalidates the pages that change-feed `entries` touch, skipping this hub's own writes.
+async fn invalidate_for(
+    state: &HubState,
+    entries: &[portal_store::FeedEntry],
+    slugs: &mut std::collections::HashMap<i64, String>,
+) {
+    use portal_store::FeedKind;
+    let mut tenants = std::collections::HashSet::new();
+    for e in entries {
+        match e.kind {
+            FeedKind::TenantAdded | FeedKind::CategoriesUpdated => {
+                state.cache.invalidate_all();
+                continue;
+            }
+            FeedKind::Published | FeedKind::Withdrawn => {}
+        }
+        if !slugs.contains_key(&e.tenant_id) {
+            match state.store.tenants().await {
+                Ok(all) => slugs.extend(all.into_iter().map(|t| (t.id, t.slug))),
+                Err(err) => tracing::warn!(error = %err, "cannot read the tenants"),
+            }
+        }
+        let (Some(slug), Some(id)) = (slugs.get(&e.tenant_id), e.external_id.as_deref()) else {
+            // A tenant this hub cannot name: do not guess which pages it touches.
+            state.cache.invalidate_all();
+            continue;
+        };
+        if state.cache.take_own_write(slug, id, e.version, e.kind) {
+            continue;
+        }
+        state.cache.item_changed(slug, id);
+        tenants.insert(slug.clone());
+    }
+    for slug in tenants {
+        state.cache.tenant_changed(&slug);
     }
 }
 

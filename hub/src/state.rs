@@ -53,7 +53,7 @@ pub struct HubStateInner {
     pub config: Arc<HubConfig>,
     pub store: Store,
     pub ca: CertificateAuthority,
-    pub cache: PageCache,
+    pub cache: Arc<PageCache>,
     pub render: RenderPool,
     pub counters: Counters,
     pub health: Health,
@@ -90,7 +90,7 @@ impl HubStateInner {
             config.min_free_disk_bytes,
         );
         Self {
-            cache: PageCache::new(config.page_cache_entries),
+            cache: Arc::new(PageCache::new(config.page_cache_bytes)),
             render,
             counters: Counters::default(),
             health,

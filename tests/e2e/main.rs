@@ -11,6 +11,7 @@ mod enrollment_and_identity;
 mod feeds;
 mod hostile_peers;
 mod hostile_readers;
+mod http_caching;
 mod hub_storage;
 mod media;
 mod operators;

@@ -168,6 +168,7 @@ impl TestHub {
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         item.body_markdown = body.to_string();
         item.rehash();
+        let id = item.id.clone();
         let r = self
             .store()
             .publish(
@@ -182,10 +183,9 @@ impl TestHub {
             )
             .await?;
         anyhow::ensure!(r[0].outcome == portal_store::Outcome::Accepted, "{r:?}");
-        self.running()
-            .state
-            .cache
-            .invalidate_tenant(&auth.tenant_slug);
+        let cache = &self.running().state.cache;
+        cache.item_changed(&auth.tenant_slug, &id);
+        cache.tenant_changed(&auth.tenant_slug);
         Ok(())
     }
 }

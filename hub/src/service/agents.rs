@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use portal_core::{FieldError, ItemDraft, UnixMillis};
-use portal_store::{EntryOutcome, Heartbeat, IngestEntry, Outcome, Withdrawal};
+use portal_store::{EntryOutcome, FeedKind, Heartbeat, IngestEntry, Outcome, Withdrawal};
 
 use super::{AgentCaller, ServiceError, clip};
 use crate::health::Component;
@@ -115,16 +115,27 @@ pub(crate) fn cap_errors(errors: Vec<FieldError>, max: usize) -> Vec<FieldError>
     out
 }
 
-/// Counts, caps, logs and invalidates after a batch was answered.
-fn finish(st: &HubState, tenant: &str, results: Vec<EntryOutcome>) -> Vec<EntryOutcome> {
+/// Counts, caps, logs and invalidates after a batch was answered: each accepted item's pages,
+/// and (once) its tenant's and the provincial site's lists. `kind` is what the change feed
+/// calls the batch's changes, so that the follower can tell them from others' writes.
+fn finish(
+    st: &HubState,
+    tenant: &str,
+    kind: FeedKind,
+    results: Vec<EntryOutcome>,
+) -> Vec<EntryOutcome> {
     let max = st.config.max_errors_per_entry;
-    let mut changed = false;
     let mut rejected = 0usize;
+    let mut changed = false;
     let out: Vec<EntryOutcome> = results
         .into_iter()
         .map(|mut r| {
             st.counters.add(r.outcome);
-            changed |= r.outcome == Outcome::Accepted;
+            if r.outcome == Outcome::Accepted {
+                changed = true;
+                st.cache.note_own_write(tenant, &r.item_id, r.version, kind);
+                st.cache.item_changed(tenant, &r.item_id);
+            }
             if r.outcome == Outcome::Rejected {
                 r.item_id = clip(&r.item_id, 200);
                 r.errors = cap_errors(std::mem::take(&mut r.errors), max);
@@ -145,7 +156,7 @@ fn finish(st: &HubState, tenant: &str, results: Vec<EntryOutcome>) -> Vec<EntryO
         );
     }
     if changed {
-        st.cache.invalidate_tenant(tenant);
+        st.cache.tenant_changed(tenant);
     }
     out
 }
@@ -248,7 +259,12 @@ pub async fn publish(
         r
     };
     results.extend(refused_early);
-    Ok(finish(st, &claims.tenant_slug, results))
+    Ok(finish(
+        st,
+        &claims.tenant_slug,
+        FeedKind::Published,
+        results,
+    ))
 }
 
 /// Withdraws items: they leave the public pages and stay in the archive with every version.
@@ -288,7 +304,12 @@ pub async fn withdraw(
         r
     };
     results.extend(refused_early);
-    Ok(finish(st, &claims.tenant_slug, results))
+    Ok(finish(
+        st,
+        &claims.tenant_slug,
+        FeedKind::Withdrawn,
+        results,
+    ))
 }
 
 /// Records how an agent is and tells it what it needs to keep going: its high-water mark, when

@@ -17,6 +17,7 @@ mod media;
 mod page;
 pub mod pages;
 pub mod render;
+mod respond;
 pub mod site;
 
 use std::time::Duration;
@@ -456,7 +457,7 @@ async fn search(
 }
 
 async fn css(headers: HeaderMap) -> Response {
-    static CSS: std::sync::LazyLock<std::sync::Arc<Rendered>> =
+    static CSS: std::sync::LazyLock<Rendered> =
         std::sync::LazyLock::new(|| Rendered::new(pages::SITE_CSS.to_string()));
     page::respond(StatusCode::OK, "text/css; charset=utf-8", &CSS, &headers)
 }

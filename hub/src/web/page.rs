@@ -2,14 +2,13 @@
 //! each is built are decided in one exhaustive `match` each, so a new page cannot compile
 //! without deciding its cache key, and two pages can never share one.
 
-use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chrono::NaiveDate;
 
-use super::cache::Rendered;
+use super::cache::{Miss, PageKey, Rendered, Scope};
 use super::feeds::{self, FeedFormat};
 use super::pages::{self, SiteContext};
 use super::render::RenderError;
@@ -138,8 +137,9 @@ impl Page {
     }
 
     /// The cache key: the link mode and language (links and words differ), the page and all
-    /// its parameters, under the generation of its tenant (or of the provincial site).
-    pub(super) fn cache_key(&self, st: &HubState, ctx: &SiteContext) -> String {
+    /// its parameters, in the scope whose changes make it stale: its item's (an item's pages),
+    /// its tenant's, or the provincial site's.
+    pub(super) fn cache_key(&self, ctx: &SiteContext) -> PageKey {
         let what = match self {
             Page::Home { monday, .. } => format!("home/{monday}"),
             Page::Category { code, query, .. } => format!("cat/{code}?{}", query.to_query(true)),
@@ -171,17 +171,36 @@ impl Page {
             Page::Feed { .. } | Page::Sitemap { .. } | Page::Robots { .. } => "a".to_string(),
             _ => format!("{}{}", ctx.mode.as_str(), ctx.lang.code()),
         };
-        let path = format!("{links}:{what}");
-        match self.tenant() {
-            None => st.cache.front_key(&path),
-            Some(slug) => st.cache.tenant_key(slug, &path),
+        let scope = match self {
+            Page::Item { slug, id }
+            | Page::History { slug, id, .. }
+            | Page::Compare { slug, id, .. } => Scope::Item {
+                slug: slug.clone(),
+                id: id.clone(),
+            },
+            _ => match self.tenant() {
+                None => Scope::Front,
+                Some(slug) => Scope::Tenant(slug.to_string()),
+            },
+        };
+        PageKey {
+            scope,
+            path: format!("{links}:{what}"),
         }
     }
 
     /// Loads what the page shows (on the runtime: queries) and renders it (on a render thread).
-    async fn build(&self, st: &HubState, ctx: &SiteContext, key: &str) -> Result<String, Failure> {
+    /// The page is compressed on the render thread too, once, as it enters the cache.
+    async fn build(
+        &self,
+        st: &HubState,
+        ctx: &SiteContext,
+        key: &str,
+    ) -> Result<Rendered, Failure> {
         let ctx = ctx.clone();
-        let render = |f: Box<dyn FnOnce() -> String + Send>| st.render.render(key, f);
+        let render = |f: Box<dyn FnOnce() -> String + Send>| {
+            st.render.render(key, move || Rendered::new(f()))
+        };
         let html = match self {
             Page::Home { slug, monday } => {
                 let data = catalog::home(st, slug.as_deref(), *monday).await?;
@@ -207,11 +226,14 @@ impl Page {
             }
             Page::Item { slug, id } => match portal::item(st, slug, id).await? {
                 portal::ItemOutcome::Published(data) => {
-                    render(Box::new(move || pages::item_page(&ctx, &data))).await
+                    let modified = system_time(data.item.updated_at);
+                    render(Box::new(move || pages::item_page(&ctx, &data)))
+                        .await
+                        .map(|r| r.modified_at(modified))
                 }
                 portal::ItemOutcome::Withdrawn(data) => {
-                    let html = render(Box::new(move || pages::withdrawn_page(&ctx, &data))).await?;
-                    return Err(Failure::Gone(html));
+                    let page = render(Box::new(move || pages::withdrawn_page(&ctx, &data))).await?;
+                    return Err(Failure::Gone(page));
                 }
             },
             Page::History { slug, id, page } => {
@@ -257,11 +279,16 @@ impl Page {
             Page::Robots { site } => {
                 // A few lines of text: not worth a render thread.
                 listed::robots(st, &feeds::public_site(site)).await?;
-                Ok(feeds::robots_txt(&ctx, site))
+                Ok(Rendered::new(feeds::robots_txt(&ctx, site)))
             }
         };
         Ok(html?)
     }
+}
+
+/// When the content of a page last changed, as the system clock says it.
+fn system_time(t: portal_core::UnixMillis) -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(t.as_millis()).unwrap_or(0))
 }
 
 /// Why a page was not built.
@@ -269,7 +296,7 @@ enum Failure {
     Service(ServiceError),
     Render(RenderError),
     /// The item was withdrawn: its notice, served with `410 Gone` and not cached.
-    Gone(String),
+    Gone(Rendered),
 }
 
 impl From<ServiceError> for Failure {
@@ -284,83 +311,42 @@ impl From<RenderError> for Failure {
     }
 }
 
-/// Serves a page from the cache, or builds, caches and serves it.
+/// Serves a page from the cache (fresh, or stale for a moment while it is rendered again), or
+/// builds, caches and serves it.
 pub(super) async fn serve(
     st: &HubState,
     ctx: &SiteContext,
     page: Page,
     headers: &HeaderMap,
 ) -> Response {
-    let key = page.cache_key(st, ctx);
+    let key = page.cache_key(ctx);
+    let content_type = page.content_type();
+    let (state, context) = (st.clone(), ctx.clone());
     let built = st
         .cache
-        .get_or_build(key.clone(), async {
-            page.build(st, ctx, &key).await.map(Rendered::new)
+        .get_or_build(key, move |name| async move {
+            page.build(&state, &context, &name).await
         })
         .await;
-    match built {
-        Ok(rendered) => respond(StatusCode::OK, page.content_type(), &rendered, headers),
-        Err(failure) => match &*failure {
-            Failure::Service(e) => super::error::page(ctx, e.clone()),
-            Failure::Gone(html) => respond(
-                StatusCode::GONE,
-                HTML,
-                &Rendered::new(html.clone()),
-                &HeaderMap::new(),
-            ),
-            Failure::Render(e) => {
-                let mut r = super::error::page(ctx, ServiceError::Unavailable(e.to_string()));
-                if *e == RenderError::Busy {
-                    r.headers_mut()
-                        .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-                }
-                r
+    let failure = match built {
+        Ok(rendered) => return respond(StatusCode::OK, content_type, &rendered, headers),
+        Err(miss) => miss,
+    };
+    match &*failure {
+        Miss::Raced(rendered) => respond(StatusCode::OK, content_type, rendered, headers),
+        Miss::Failed(Failure::Service(e)) => super::error::page(ctx, e.clone()),
+        Miss::Failed(Failure::Gone(page)) => respond(StatusCode::GONE, HTML, page, headers),
+        Miss::Failed(Failure::Render(e)) => {
+            let mut r = super::error::page(ctx, ServiceError::Unavailable(e.to_string()));
+            if *e == RenderError::Busy {
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
-        },
+            r
+        }
     }
 }
 
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 
-/// Pages send a Content-Security-Policy without `script-src`: nothing in an item can run.
-pub(super) const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
-                            media-src 'self' https:; base-uri 'none'; form-action 'self'; \
-                            frame-ancestors 'none'";
-
-/// A rendered page, or `304 Not Modified` when the reader holds it already. The length is
-/// always given, also for `HEAD` (whose body the router drops).
-pub(super) fn respond(
-    status: StatusCode,
-    content_type: &'static str,
-    page: &Arc<Rendered>,
-    headers: &HeaderMap,
-) -> Response {
-    let not_modified = status == StatusCode::OK
-        && headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(',')
-                    .any(|t| t.trim() == page.etag || t.trim() == "*")
-            });
-    let mut b = Response::builder()
-        .status(if not_modified {
-            StatusCode::NOT_MODIFIED
-        } else {
-            status
-        })
-        .header(header::CONTENT_TYPE, content_type)
-        .header(header::CACHE_CONTROL, "no-cache")
-        .header(header::CONTENT_SECURITY_POLICY, PAGE_CSP);
-    if let Ok(v) = HeaderValue::from_str(&page.etag) {
-        b = b.header(header::ETAG, v);
-    }
-    let body = if not_modified {
-        Body::empty()
-    } else {
-        b = b.header(header::CONTENT_LENGTH, page.body.len());
-        Body::from(page.body.clone())
-    };
-    b.body(body)
-        .unwrap_or_else(|_| Response::new(Body::empty()))
-}
+pub(super) use super::respond::respond;

@@ -45,9 +45,10 @@ impl RenderPool {
     }
 
     /// Runs `render` on a blocking thread; `key` names the page for the memory of failures.
-    pub async fn render<F>(&self, key: &str, render: F) -> Result<String, RenderError>
+    pub async fn render<T, F>(&self, key: &str, render: F) -> Result<T, RenderError>
     where
-        F: FnOnce() -> String + Send + 'static,
+        T: Send + 'static,
+        F: FnOnce() -> T + Send + 'static,
     {
         if self.failed.contains_key(key) {
             return Err(RenderError::Failed);
@@ -61,7 +62,7 @@ impl RenderPool {
             render()
         });
         match tokio::time::timeout(self.budget, job).await {
-            Ok(Ok(html)) => Ok(html),
+            Ok(Ok(page)) => Ok(page),
             Ok(Err(panicked)) => {
                 tracing::error!(page = key, error = %panicked, "page renderer failed");
                 self.failed.insert(key.to_string(), ());
@@ -95,16 +96,19 @@ mod tests {
                 .render("slow", move || {
                     r.fetch_add(1, Ordering::SeqCst);
                     std::thread::sleep(Duration::from_millis(300));
-                    "late".into()
+                    String::from("late")
                 })
                 .await;
             assert_eq!(out, Err(RenderError::Failed));
         }
         assert_eq!(runs.load(Ordering::SeqCst), 1, "rendered once only");
         // While the runaway render holds the only thread, others wait at most the budget.
-        let busy = pool.render("other", || "x".into()).await;
+        let busy = pool.render("other", || String::from("x")).await;
         assert_eq!(busy, Err(RenderError::Busy));
         tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_eq!(pool.render("other", || "x".into()).await.unwrap(), "x");
+        assert_eq!(
+            pool.render("other", || String::from("x")).await.unwrap(),
+            "x"
+        );
     }
 }
