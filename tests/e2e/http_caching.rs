@@ -42,7 +42,7 @@ async fn request(
     (status, h, resp.bytes().await.unwrap().to_vec())
 }
 
-fn h<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn h(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(&name)
         .map(|v| v.to_str().unwrap())
