@@ -82,35 +82,51 @@ fn to_html(markdown: &str, markdown_images: bool) -> String {
             title,
             id,
         })),
-        // The page's title is its only h1: a body's headings start at h2, in order.
+        other => Some(other),
+    });
+    // The page's title is its only h1: a body's headings are moved so that its highest level
+    // is h2 and the rest keep their distances (authors write `#` or `##` for their sections).
+    let events: Vec<Event<'_>> = parser.collect();
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min();
+    let shift = |level| match top {
+        Some(top) => heading_level(level as usize + 2 - top),
+        None => level,
+    };
+    let events = events.into_iter().map(|e| match e {
         Event::Start(Tag::Heading {
             level,
             id,
             classes,
             attrs,
-        }) => Some(Event::Start(Tag::Heading {
-            level: below(level),
+        }) => Event::Start(Tag::Heading {
+            level: shift(level),
             id,
             classes,
             attrs,
-        })),
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(below(level)))),
-        other => Some(other),
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(shift(level))),
+        other => other,
     });
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, parser);
+    html::push_html(&mut raw, events);
     raw
 }
 
-/// The heading level one below `level` (h6 stays h6).
-fn below(level: pulldown_cmark::HeadingLevel) -> pulldown_cmark::HeadingLevel {
+/// The heading of level `n`, kept within h2..h6.
+fn heading_level(n: usize) -> pulldown_cmark::HeadingLevel {
     use pulldown_cmark::HeadingLevel::*;
-    match level {
-        H1 => H2,
-        H2 => H3,
-        H3 => H4,
-        H4 => H5,
-        H5 | H6 => H6,
+    match n {
+        0..=2 => H2,
+        3 => H3,
+        4 => H4,
+        5 => H5,
+        _ => H6,
     }
 }
 
@@ -261,6 +277,11 @@ mod tests {
     fn body_headings_start_below_the_page_title() {
         let out = markdown_to_safe_html("# Một\n\n## Hai\n\n###### Sáu");
         assert_eq!(out, "<h2>Một</h2>\n<h3>Hai</h3>\n<h6>Sáu</h6>\n");
+        // Sections written as `##` stay h2; a body that starts at h4 moves up to h2.
+        let out = markdown_to_safe_html("## Một\n\n### Hai");
+        assert_eq!(out, "<h2>Một</h2>\n<h3>Hai</h3>\n");
+        let out = markdown_to_safe_html("#### Một\n\n##### Hai\n\nchữ");
+        assert_eq!(out, "<h2>Một</h2>\n<h3>Hai</h3>\n<p>chữ</p>\n");
     }
 
     #[test]
