@@ -58,6 +58,20 @@ fn project() -> String {
     .to_string()
 }
 
+/// A provincial decision (a legal document, whose record names its full text: a PDF the agent
+/// uploads first).
+fn legal_document(pdf_digest: &str) -> String {
+    format!(
+        "---\nid: qd-07-2024\ntitle: \"Quyết định quy định mức thu phí thẩm định hồ sơ\"\n\
+         category: legal-document\nlanguage: vi\nauthor: Văn phòng Sở\nsource: Ủy ban nhân dân tỉnh\n\
+         published_at: 2024-04-02T08:00:00+07:00\nrecord:\n  document_form: quyet_dinh\n\
+         \x20 issuer: Ủy ban nhân dân tỉnh\n  number_symbol: \"07/2024/QĐ-UBND\"\n\
+         \x20 issue_date: \"2024-04-02\"\n  effective_date: \"2024-05-01\"\n\
+         \x20 summary: \"Mức thu phí thẩm định hồ sơ\"\n  field: \"Phí, lệ phí\"\n\
+         \x20 file: \"{pdf_digest}\"\n---\n[Toàn văn (PDF)](van-ban.pdf)\n"
+    )
+}
+
 async fn search(hub: &TestHub, path: &str) -> (u16, String) {
     hub.get(path, None)
         .await
@@ -85,6 +99,12 @@ async fn readers_find_what_agents_publish(db: Db) {
         )
         .unwrap();
     department.write_file("du-an.json", &project()).unwrap();
+    let pdf = b"%PDF-1.7\n% quyet dinh\n%%EOF\n".to_vec();
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf));
+    std::fs::write(department.content_dir().join("van-ban.pdf"), &pdf).unwrap();
+    department
+        .write_file("qd-07-2024.md", &legal_document(&digest))
+        .unwrap();
     district
         .write_file(
             "le-hoi-dua.md",
@@ -159,6 +179,18 @@ async fn readers_find_what_agents_publish(db: Db) {
             "{q}: {p}"
         );
     }
+
+    // A legal document by its number/symbol.
+    let p = wait_for("the legal document by its number", T, || async {
+        let (s, p) = hub
+            .get(&format!("/search?q={}", enc("07/2024/QĐ-UBND")), None)
+            .await?;
+        assert_eq!(s, 200, "{p}");
+        Ok((!hits(&p).is_empty()).then_some(p))
+    })
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", department.log()));
+    assert_eq!(hits(&p), ["qd-07-2024"], "{p}");
 
     // A tenant's site searches only its own items, by path and by host.
     let (_, p) = search(&hub, "/t/chauthanh/search?q=dau+tu").await;
