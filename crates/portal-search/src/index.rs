@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
@@ -206,6 +206,56 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     reader: IndexReader,
     position: Mutex<Option<i64>>,
+    gate: Gate,
+}
+
+/// Lets one search more than there are cores run at once (so that no core idles while a
+/// finished search hands on its turn); the others wait their turn in arrival order. A search is
+/// pure CPU: more at once would only share the cores, and every query, the cheapest included,
+/// would take as long as the slowest ones around it (search-bench, 16 readers on 2 cores: p99
+/// 97 ms without the gate, 45 ms with one turn per core, 39 ms with one more).
+struct Gate {
+    /// Tickets handed out, searches finished.
+    state: Mutex<(u64, u64)>,
+    turn: Condvar,
+    permits: u64,
+}
+
+impl Gate {
+    fn new() -> Self {
+        Self::with_permits(std::thread::available_parallelism().map_or(2, |n| n.get() as u64) + 1)
+    }
+
+    fn with_permits(permits: u64) -> Self {
+        Self {
+            state: Mutex::new((0, 0)),
+            turn: Condvar::new(),
+            permits,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (u64, u64)> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn enter(&self) -> GateTurn<'_> {
+        let mut s = self.lock();
+        let ticket = s.0;
+        s.0 += 1;
+        while ticket >= s.1 + self.permits {
+            s = self.turn.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        GateTurn(self)
+    }
+}
+
+struct GateTurn<'a>(&'a Gate);
+
+impl Drop for GateTurn<'_> {
+    fn drop(&mut self) {
+        self.0.lock().1 += 1;
+        self.0.turn.notify_all();
+    }
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
@@ -271,6 +321,7 @@ impl SearchIndex {
             writer: Mutex::new(Some(writer)),
             reader,
             position: Mutex::new(position),
+            gate: Gate::new(),
         })
     }
 
@@ -417,6 +468,7 @@ impl SearchIndex {
     /// Runs a search: every group must match; ranked by BM25 over title and text, plus the
     /// title's own BM25; the page's hits with highlighted title and snippet.
     pub fn search(&self, q: &Query) -> Result<Results> {
+        let _turn = self.gate.enter();
         let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         // Every group in the title or text; a group in the title adds to the score (only
@@ -571,4 +623,37 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Gate;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn the_gate_lets_no_more_than_its_permits_through_and_everyone_in_turn() {
+        let gate = Gate::with_permits(3);
+        let (inside, most, finished) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        std::thread::scope(|s| {
+            for _ in 0..12 {
+                s.spawn(|| {
+                    for _ in 0..20 {
+                        let _turn = gate.enter();
+                        let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        finished.fetch_add(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert_eq!(finished.load(Ordering::SeqCst), 240);
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=3).contains(&most), "{most} at once");
+    }
 }
