@@ -272,23 +272,16 @@ impl Store {
         field: &str,
         limit: u64,
     ) -> Result<Vec<String>> {
-        let expr = self.field(checked(field)?);
-        let values: Vec<Option<String>> = self
-            .scoped(scope, category)
-            .select_only()
-            .expr_as(expr.clone(), "v")
-            .distinct()
-            .filter(expr.is_not_null())
-            .order_by(Expr::col(Alias::new("v")), Order::Asc)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
+        let values = self
+            .distinct(
+                scope,
+                category,
+                self.field(checked(field)?),
+                Order::Asc,
+                limit,
+            )
             .await?;
-        Ok(values
-            .into_iter()
-            .flatten()
-            .filter(|v| !v.is_empty())
-            .collect())
+        Ok(values.into_iter().filter(|v| !v.is_empty()).collect())
     }
 
     /// The years a date field takes in a category's published records, newest first.
@@ -299,23 +292,40 @@ impl Store {
         field: &str,
         limit: u64,
     ) -> Result<Vec<i32>> {
-        let year = self.year_of(checked(field)?);
+        let years = self
+            .distinct(
+                scope,
+                category,
+                self.year_of(checked(field)?),
+                Order::Desc,
+                limit,
+            )
+            .await?;
+        Ok(years.into_iter().filter_map(|y| y.parse().ok()).collect())
+    }
+
+    /// The distinct non-null values of `expr` over a category's published items in `scope`,
+    /// ordered, at most `limit`.
+    async fn distinct(
+        &self,
+        scope: &Scope,
+        category: &str,
+        expr: SimpleExpr,
+        order: Order,
+        limit: u64,
+    ) -> Result<Vec<String>> {
         let values: Vec<Option<String>> = self
             .scoped(scope, category)
             .select_only()
-            .expr_as(year.clone(), "y")
+            .expr_as(expr.clone(), "v")
             .distinct()
-            .filter(year.is_not_null())
-            .order_by(Expr::col(Alias::new("y")), Order::Desc)
+            .filter(expr.is_not_null())
+            .order_by(Expr::col(Alias::new("v")), order)
             .limit(limit)
             .into_tuple()
             .all(&self.db)
             .await?;
-        Ok(values
-            .into_iter()
-            .flatten()
-            .filter_map(|y| y.parse().ok())
-            .collect())
+        Ok(values.into_iter().flatten().collect())
     }
 
     /// An item of a tenant that was withdrawn, or `None` (it does not exist or is public).
